@@ -1,0 +1,3 @@
+from maeum.cli import main
+
+raise SystemExit(main())

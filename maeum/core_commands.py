@@ -1,0 +1,45 @@
+"""`maeum version`, `maeum doctor` and `maeum dev make-tiny`."""
+
+from __future__ import annotations
+
+import argparse
+
+from maeum import __version__
+
+
+def register(groups) -> None:
+    groups.command("version", "print the maeum version", _version)
+    doctor = groups.command("doctor", "check this machine: Python, torch/CUDA, optional parts, folders", _doctor)
+    doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    tiny = groups.command("make-tiny", "build the tiny tokenizer, Llama and BART models used by tests",
+                          _make_tiny, group="dev")
+    tiny.add_argument("out_dir", help="folder to write tokenizer/, llama/ and bart/ into")
+    tiny.add_argument("--seed", type=int, default=0)
+
+
+def _version(args: argparse.Namespace) -> int:
+    print(f"maeum {__version__}")
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from maeum.doctor import run_checks, format_checks
+
+    checks = run_checks()
+    if args.json:
+        import json
+
+        print(json.dumps([c.__dict__ for c in checks], ensure_ascii=False, indent=2))
+    else:
+        print(format_checks(checks))
+    # Only a missing required part is a failure; optional parts are informational.
+    return 1 if any(c.status == "missing" and c.required for c in checks) else 0
+
+
+def _make_tiny(args: argparse.Namespace) -> int:
+    from maeum.tiny_models import build_tiny_models
+
+    paths = build_tiny_models(args.out_dir, seed=args.seed)
+    for name, path in paths.items():
+        print(f"{name}: {path}")
+    return 0
