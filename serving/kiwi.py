@@ -13,4 +13,4 @@ from functools import lru_cache
 def get_kiwi():
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=0)
+    return Kiwi()

@@ -1,0 +1,80 @@
+"""Kiwi analysis of one sentence, with the two things the style rules need on top:
+fixes for honorific verbs Kiwi misreads without context, and which tokens are quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from serving.kiwi import get_kiwi
+
+# Short honorific imperatives Kiwi reads wrongly on their own (드세요 → 드세/VA,
+# 계세요 → 계세/NNG, 주무세요 → 주무/NNG + 이/VCP). We pin their analysis per call with
+# `pretokenized` rather than adding words to the shared analyser other modules use.
+_HONORIFIC_SEYO = re.compile(r"(?<![가-힣])(드|계|주무)(세요|셔요)")
+# 힘드시다 (힘들 + 시) at the start of a sentence comes out as 힘/NNG + 드시/VV.
+_HIMDEU = re.compile(r"(?<![가-힣])힘드(?=[시실신셨십세셔])")
+
+# Quoted speech is never rewritten: "...", “...”, ‘...’, '...', 「...」, 『...』.
+_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”|‘[^’]*’|'[^']*'|「[^」]*」|『[^』]*』|《[^》]*》")
+
+
+@dataclass(frozen=True)
+class Tok:
+    """One morpheme: Kiwi's form and tag, its span in the sentence, and whether it is
+    inside quoted speech (and so must stay as it is)."""
+
+    form: str
+    tag: str
+    start: int
+    end: int
+    quoted: bool = False
+
+    @property
+    def morph(self) -> tuple[str, str]:
+        return (self.form, self.tag)
+
+
+def _pretokenized(text: str) -> list:
+    spans = []
+    for match in _HONORIFIC_SEYO.finditer(text):
+        begin, end = match.start(), match.end()
+        n = end - begin
+        stem = match.group(1) + "시"
+        spans.append((begin, end, [(stem, "VV", 0, n - 1), ("어요", "EF", n - 2, n)]))
+    for match in _HIMDEU.finditer(text):
+        spans.append((match.start(), match.end(), [("힘들", "VA", 0, 2)]))
+    return sorted(spans)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+
+
+def analyse(text: str) -> list[Tok]:
+    """Tokens of `text` (one sentence) with offsets into it: Kiwi's best analysis."""
+    kiwi = get_kiwi()
+    pre = _pretokenized(text)
+    tokens = kiwi.tokenize(text, pretokenized=pre) if pre else kiwi.tokenize(text)
+    return _toks(tokens, quoted_spans(text))
+
+
+def alternatives(text: str, top_n: int = 3) -> list[list[Tok]]:
+    """Kiwi's next-best analyses (after the best), for when the best one is implausible."""
+    kiwi = get_kiwi()
+    pre = _pretokenized(text)
+    results = kiwi.analyze(text, top_n=top_n, pretokenized=pre) if pre else kiwi.analyze(text, top_n=top_n)
+    quotes = quoted_spans(text)
+    return [_toks(tokens, quotes) for tokens, _score in results[1:]]
+
+
+def _toks(tokens, quotes: list[tuple[int, int]]) -> list[Tok]:
+    return [Tok(t.form, t.tag, t.start, t.end, any(a <= t.start < b for a, b in quotes)) for t in tokens]
+
+
+def join(morphs: list[tuple[str, str]]) -> str:
+    """Kiwi's morpheme joiner (conjugates stems and picks particle allomorphs)."""
+    if not morphs:
+        return ""
+    return get_kiwi().join(morphs)

@@ -1,0 +1,41 @@
+"""The speech levels (화계) a persona can speak in. Kept dependency-free: the persona
+schema imports it."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class SpeechLevel(str, Enum):
+    """Korean names are the values: they are what designers write in persona files."""
+
+    HAEYO = "해요체"   # polite informal: the warm default counsellor
+    HAPSYO = "합쇼체"  # polite formal: a professional counsellor, a polite android
+    HAE = "해체"       # intimate (반말): friends
+    HAO = "하오체"     # semi-formal, old-fashioned: 선비, 왕 in historical drama
+
+    @classmethod
+    def parse(cls, value: "str | SpeechLevel") -> "SpeechLevel":
+        """Accept the Korean name or an ASCII alias (haeyo, hapsyo, hae, hao, banmal)."""
+        if isinstance(value, SpeechLevel):
+            return value
+        text = str(value).strip()
+        for level in cls:
+            if text == level.value:
+                return level
+        alias = ALIASES.get(text.lower())
+        if alias is None:
+            allowed = ", ".join(level.value for level in cls)
+            raise ValueError(f"unknown speech level {text!r}; use one of: {allowed}")
+        return alias
+
+
+ALIASES = {
+    "haeyo": SpeechLevel.HAEYO,
+    "hapsyo": SpeechLevel.HAPSYO,
+    "hasipsio": SpeechLevel.HAPSYO,
+    "hae": SpeechLevel.HAE,
+    "banmal": SpeechLevel.HAE,
+    "반말": SpeechLevel.HAE,
+    "hao": SpeechLevel.HAO,
+}

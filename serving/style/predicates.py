@@ -1,0 +1,199 @@
+"""Find the sentence-final predicates of an analysed sentence and decide what each one
+does: states, asks, tells (imperative) or invites (suggestion).
+
+A predicate is `stem (+ 시) (+ 었/겠 ...) + final ending`, e.g. 힘들/VA 시/EP 었/EP 겠/EP
+어요/EF. Every final ending outside quoted speech starts one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from serving.style.analysis import Tok
+from serving.style.endings import Ending, Family, Mood, lookup
+
+STEM_TAGS = {"VV", "VA", "VX", "VCP", "VCN", "XSV", "XSA",
+             "VV-I", "VA-I", "VX-I", "XSA-I", "VV-R", "VA-R", "VX-R", "XSA-R"}
+VERB_TAGS = {"VV", "VV-I", "VV-R", "XSV", "VX", "VX-I", "VX-R"}
+ADJECTIVE_LIKE_AUX = {"싶"}           # 하고 싶다 conjugates like an adjective
+NEUN_STEMS = {"있", "없", "계시"}        # take 는구나/는데 although they are not all verbs
+NEGATORS = {"않", "못하"}             # follow the class of the stem before -지
+HONORIFIC_EP = {"시", "으시"}
+# Connectives after which the subject often changes (어머니께서 걱정하시는데 전화해 보세요):
+# an honoured subject before one does not make the next clause about that person.
+SUBJECT_SWITCH = {"는데", "ᆫ데", "은데", "지만", "니까", "으니까", "면", "으면", "으니", "니"}
+
+# Nouns that make the subject someone other than the listener worth honouring; with
+# one of them as subject (or with 께서) a 시 stays in every level.
+HONOURED_NOUNS = {"어머니", "아버지", "할머니", "할아버지", "어머님", "아버님", "부모님",
+                  "선생님", "교수님", "사장님", "어르신", "손님", "엄마", "아빠"}
+FIRST_PERSON = {"저", "나"}
+
+
+@dataclass
+class Predicate:
+    first: int                 # first token rewritten (the stem, or the noun before 이다)
+    stem: int
+    eps: list[int]             # pre-final endings between stem and ending (시, 었, 겠)
+    end: int                   # the final ending
+    last: int                  # last token covered (the ending or a 요 folded into it)
+    form: str                  # ending form, 요 included when Kiwi split it off
+    ending: Ending
+    mood: Mood = Mood.STATEMENT
+    honorific: bool = False    # 시 in the original (pre-final ending, ending or stem)
+    tense: list[int] = field(default_factory=list)  # eps without 시
+
+    @property
+    def family(self) -> Family:
+        return self.ending.family
+
+
+def _is_final_ending(toks: list[Tok], i: int) -> bool:
+    tok = toks[i]
+    if tok.quoted:
+        return False
+    if tok.tag == "EF":
+        return True
+    # Kiwi sometimes tags a clause-final 어요 (or 하오체 소, 해체 니) before a comma or at
+    # the end as a connective ending.
+    if tok.tag == "EC" and (tok.form.endswith("요") or tok.form in {"소", "오", "니"}) and lookup(tok.form):
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        return nxt is None or nxt.tag in {"SF", "SP", "SE"} or nxt.start > tok.end
+    return False
+
+
+def honoured_subject(toks: list[Tok], start: int = 0, end: int | None = None) -> bool:
+    """Whether someone other than the listener is honoured as subject (어머니께서 ...)
+    in toks[start:end]."""
+    end = len(toks) if end is None else end
+    for i in range(start, end):
+        tok = toks[i]
+        if tok.quoted:
+            continue
+        if tok.form == "께서":
+            return True
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        subject_marker = nxt is not None and (nxt.tag == "JKS" or (nxt.tag == "JX" and nxt.form in {"은", "는", "도"}))
+        if not subject_marker:
+            continue
+        if tok.tag == "XSN" and tok.form == "님":
+            return True
+        if tok.form in HONOURED_NOUNS:
+            return True
+    return False
+
+
+def lexical_honorific(toks: list[Tok], i: int) -> bool:
+    """드시다/주무시다/계시다 as a word of its own (not 힘드시다 = 힘들 + 시)."""
+    return toks[i].form in {"드시", "주무시", "계시"} and (i == 0 or toks[i - 1].end < toks[i].start
+                                                       or not toks[i - 1].tag.startswith(("N", "V", "X", "M")))
+
+
+def is_verb(toks: list[Tok], stem: int) -> bool:
+    tok = toks[stem]
+    if tok.form in NEGATORS and stem >= 2 and toks[stem - 1].form == "지":
+        j = stem - 2
+        while j >= 0 and toks[j].tag == "EP":
+            j -= 1
+        return j >= 0 and is_verb(toks, j)
+    return tok.tag in VERB_TAGS and tok.form not in ADJECTIVE_LIKE_AUX
+
+
+def find_predicates(toks: list[Tok]) -> list[Predicate]:
+    preds: list[Predicate] = []
+    clause_start = 0
+    for i in range(len(toks)):
+        if not _is_final_ending(toks, i):
+            continue
+        pred = _predicate_at(toks, i)
+        if pred is not None:
+            pred.mood = _mood(toks, pred, clause_start)
+            preds.append(pred)
+        clause_start = i + 1
+    return preds
+
+
+def _predicate_at(toks: list[Tok], end: int) -> Predicate | None:
+    form = toks[end].form
+    last = end
+    nxt = toks[end + 1] if end + 1 < len(toks) else None
+    if nxt is not None and nxt.form == "요" and nxt.tag in {"JX", "EF"} and nxt.start == toks[end].end:
+        form, last = form + "요", end + 1
+    ending = lookup(form)
+    if ending is None:
+        return None
+    j = end - 1
+    eps: list[int] = []
+    while j >= 0 and toks[j].tag == "EP" and not toks[j].quoted:
+        eps.insert(0, j)
+        j -= 1
+    if j < 0 or toks[j].tag not in STEM_TAGS or toks[j].quoted:
+        return None
+    stem = j
+    first = stem
+    if toks[stem].tag == "VCP" and stem > 0 and not toks[stem - 1].quoted \
+            and toks[stem - 1].end >= toks[stem].start:
+        first = stem - 1  # the noun decides 이야/야 and 였/이었
+    # Start on a syllable boundary: a token sharing a syllable with an earlier one
+    # (Kiwi's fused forms) pulls that one in.
+    while first > 0 and toks[first].start < max(t.end for t in toks[:first]):
+        first -= 1
+    tense = [k for k in eps if toks[k].form not in HONORIFIC_EP]
+    honorific = ending.honorific or len(tense) < len(eps) or lexical_honorific(toks, stem)
+    return Predicate(first, stem, eps, end, last, form, ending, honorific=honorific, tense=tense)
+
+
+def _mood(toks: list[Tok], pred: Predicate, clause_start: int) -> Mood:
+    if _question_mark_follows(toks, pred.last):
+        return Mood.QUESTION
+    if pred.ending.mood is not None:
+        return pred.ending.mood
+    if pred.family is not Family.PLAIN or pred.tense:
+        return Mood.STATEMENT
+    stem = toks[pred.stem]
+    clause = toks[clause_start:pred.first]
+    first_person = any(t.tag == "NP" and t.form in FIRST_PERSON for t in clause)
+    verb_like = is_verb(toks, pred.stem) or stem.tag in {"XSA", "XSA-I"} or lexical_honorific(toks, pred.stem)
+    segment = clause_start
+    for k in range(clause_start, pred.first):
+        if toks[k].tag == "EC" and toks[k].form in SUBJECT_SWITCH:
+            segment = k + 1
+    if pred.honorific and not honoured_subject(toks, segment, pred.first) and verb_like:
+        return Mood.IMPERATIVE        # 쉬세요, 걱정하지 마세요, 행복하세요
+    if pred.honorific or not is_verb(toks, pred.stem) or first_person:
+        return Mood.STATEMENT
+    if _suggestion_cue(clause):
+        return Mood.SUGGESTION        # 우리 같이 산책해요
+    before = toks[pred.stem - 1] if pred.stem > 0 else None
+    if stem.tag.startswith("VX") and stem.form == "보" and before is not None and before.tag == "EC" \
+            and before.form in {"어", "아", "여"}:
+        return Mood.IMPERATIVE        # 천천히 숨을 쉬어 봐요 (a gentle "try"; not 했나 봐요)
+    return Mood.STATEMENT
+
+
+def _suggestion_cue(clause: list[Tok]) -> bool:
+    """같이/함께, or a bare 우리 (우리 잠깐 쉬어요; not 우리는 같은 동네에 살아요)."""
+    for i, tok in enumerate(clause):
+        if tok.quoted:
+            continue
+        if tok.form in {"같이", "함께"} and tok.tag.startswith("MA"):
+            return True
+        if tok.form == "우리" and tok.tag == "NP":
+            nxt = clause[i + 1] if i + 1 < len(clause) else None
+            if nxt is None or nxt.start > tok.end or not nxt.tag.startswith("J"):
+                return True
+    return False
+
+
+def _question_mark_follows(toks: list[Tok], last: int) -> bool:
+    for tok in toks[last + 1:]:
+        if tok.tag in {"SF", "SP", "SE"} or tok.tag.startswith("S"):
+            if "?" in tok.form:
+                return True
+            if tok.tag in {"SF", "SP"}:
+                return False
+            continue
+        if tok.tag.startswith("W_"):
+            continue  # emoji, hashtags after the ending
+        return False
+    return False

@@ -1,0 +1,247 @@
+"""Render one predicate at a target speech level.
+
+Conventions (also in data/style_levels.md):
+- 해체 and 하오체 drop the 시 that honours the listener (힘드셨겠어요 → 힘들었겠어 /
+  힘들었겠소) and use the plain verb for 드시다/주무시다/계시다; a 시 for an honoured third
+  person (어머니께서 ...) stays. 하오체 imperatives keep it as part of -(으)시오.
+- Imperative: 해체 -어, 합쇼체 -(으)십시오, 하오체 -(으)시오, 해요체 -(으)세요.
+- Suggestion: 해체 -자, 합쇼체 -(으)시지요, 하오체 -(으)ㅂ시다, 해요체 -어요.
+- 합쇼체 has no forms for 군요/ㄹ까요, so formal speech keeps them (as SmileStyle's
+  `gentle` column does); 네요 becomes 군요 there. 하오체 uses -구려 for both.
+"""
+
+from __future__ import annotations
+
+from serving.style.analysis import Tok, join
+from serving.style.endings import HEARSAY, Family, Mood, intimate_form, polite_form
+from serving.style.hangul import attach_formal, attach_hao, ends_with_vowel_sound, final_of
+from serving.style.levels import SpeechLevel
+from serving.style.predicates import NEUN_STEMS, Predicate, is_verb
+
+Morph = tuple[str, str]
+
+PLAIN_FOR_HONORIFIC = {"드시": "먹", "주무시": "자", "계시": "있"}
+# 드시다 is both "eat" and "drink": with a drink in the sentence the plain verb is 마시다.
+DRINK_CUES = {"물", "차", "커피", "우유", "주스", "음료", "음료수", "잔", "술", "녹차", "코코아", "국물"}
+TAILS = ("다니까", "구먼")
+_INTIMATE = (SpeechLevel.HAE, SpeechLevel.HAO)
+
+
+def plain_for_honorific(stem: str, toks: list[Tok], text: str | None = None, at: int | None = None) -> str | None:
+    """먹/마시, 자, 있 for 드시, 주무시, 계시; None for any other stem, or when the stem
+    starts inside a word (힘드실 is 힘들 + 시, whatever Kiwi says)."""
+    if stem not in PLAIN_FOR_HONORIFIC:
+        return None
+    if text is not None and at is not None and at > 0 and ("가" <= text[at - 1] <= "힣"):
+        return None
+    if stem == "드시" and any(t.form in DRINK_CUES and t.tag.startswith("NN") for t in toks):
+        return "마시"
+    return PLAIN_FOR_HONORIFIC.get(stem)
+
+
+class Renderer:
+    """Builds the new surface text for tokens[pred.first .. pred.last]."""
+
+    def __init__(self, toks: list[Tok], text: str, pred: Predicate, honoured: bool,
+                 overrides: dict[int, list[Morph]]):
+        self.toks, self.text, self.pred = toks, text, pred
+        self.honoured = honoured
+        self.overrides = overrides
+
+    # -- building blocks -------------------------------------------------------------
+    def _morphs(self, a: int, b: int) -> list[Morph]:
+        out: list[Morph] = []
+        for i in range(a, b):
+            out.extend(self.overrides.get(i, [self.toks[i].morph]))
+        return out
+
+    def base(self, hon: bool, tense: bool = True) -> list[Morph]:
+        """lead + stem (+ 시) (+ 었/겠): everything before the final ending."""
+        p = self.pred
+        stem_form, stem_tag = self.overrides.get(p.stem, [self.toks[p.stem].morph])[0]
+        plain = plain_for_honorific(stem_form, self.toks, self.text, self.toks[p.stem].start)
+        lexical = plain is not None
+        if lexical and not hon:
+            stem_form, stem_tag = plain, "VV"
+        morphs = self._morphs(p.first, p.stem) + [(stem_form, stem_tag)]
+        if hon and not lexical:
+            morphs.append(("시", "EP"))
+        if tense:
+            morphs.extend(self.toks[i].morph for i in p.tense)
+        return morphs
+
+    def surface(self, hon: bool, tense: bool = True) -> str:
+        return join(self.base(hon, tense))
+
+    def keep_hon(self) -> bool:
+        """Whether 시 stays at an intimate level: only for an honoured third person."""
+        return self.pred.honorific and self.honoured
+
+    def takes_neun(self) -> bool:
+        """Present-tense verbs take 는- (가는구나); adjectives and past forms do not."""
+        p = self.pred
+        if p.tense:
+            return False
+        return is_verb(self.toks, p.stem) or self.toks[p.stem].form in NEUN_STEMS
+
+    def noun_ends_in_vowel(self) -> bool:
+        """Whether the noun before 이다 ends in a vowel: the writer's own choice between
+        이에요/예요 (이야/야) decides; the noun's sound only when the ending does not say."""
+        p = self.pred
+        vcp = self.toks[p.stem]
+        noun_end = self.toks[p.stem - 1].end if p.stem > p.first else vcp.start
+        written = self.text[noun_end:self.toks[p.last].end]
+        if written.startswith("이"):
+            return False
+        if written[:1] in ("예", "야", "였", "여"):
+            return True
+        if vcp.start == vcp.end:
+            return True  # Kiwi saw 이 contracted away: 의사예요
+        return ends_with_vowel_sound(self.text[:noun_end])
+
+    def is_copula(self) -> bool:
+        return self.toks[self.pred.stem].tag == "VCP"
+
+    # -- entry point -----------------------------------------------------------------
+    def render(self, level: SpeechLevel, tail: str | None = None) -> str | None:
+        p = self.pred
+        if tail is None and p.ending.level is level and not (p.honorific and not self.keep_hon() and level in _INTIMATE):
+            return None  # already there (a listener 시 at an intimate level still goes)
+        if level is SpeechLevel.HAE:
+            return self._hae(tail)
+        if level is SpeechLevel.HAEYO:
+            return self._haeyo()
+        if level is SpeechLevel.HAPSYO:
+            return self._hapsyo()
+        return self._hao()
+
+    # -- 해체 ----------------------------------------------------------------------
+    def _hae(self, tail: str | None) -> str:
+        p, hon = self.pred, self.keep_hon()
+        if p.mood is Mood.IMPERATIVE:
+            return join(self.base(False, tense=False) + [("어", "EF")])
+        if p.mood is Mood.SUGGESTION:
+            return join(self.base(False, tense=False) + [("자", "EF")])
+        if p.family in (Family.PLAIN, Family.NA):
+            if tail and p.mood is Mood.STATEMENT:
+                return self._hae_tail(tail, hon)
+            if self.is_copula() and not p.tense and not hon:
+                return self._noun_text() + ("야" if self.noun_ends_in_vowel() else "이야")
+            if self.toks[p.stem].tag == "VCN" and not p.tense and not hon:
+                return join(self.base(False)) + "야"
+            return join(self.base(hon) + [("어", "EF")])
+        form = intimate_form(p.form) if p.ending.level is SpeechLevel.HAEYO else p.form
+        if p.family is Family.GUN:
+            form = "는구나" if self.takes_neun() else "구나"
+        return join(self.base(hon) + [(form, "EF")])
+
+    def _hae_tail(self, tail: str, hon: bool) -> str:
+        p = self.pred
+        if self.is_copula() and not p.tense and not hon:
+            vowel = self.noun_ends_in_vowel()
+            if tail == "다니까":
+                return self._noun_text() + ("라니까" if vowel else "이라니까")
+            return self._noun_text() + ("구먼" if vowel else "이구먼")
+        if self.toks[p.stem].tag == "VCN" and not p.tense:
+            return self.surface(hon) + ("라니까" if tail == "다니까" else "구먼")
+        if tail == "다니까":
+            if self.takes_neun() and self.toks[p.stem].form not in NEUN_STEMS:
+                ending = "ᆫ다" if final_of(self.surface(hon)[-1:]) in ("", "ㄹ") else "는다"
+                return join(self.base(hon) + [(ending, "EF")]) + "니까"
+            return self.surface(hon) + "다니까"
+        if self.takes_neun():
+            return join(self.base(hon) + [("는구나", "EF")])[:-2] + "구먼"
+        return self.surface(hon) + "구먼"
+
+    def _noun_text(self) -> str:
+        p = self.pred
+        if any(i in self.overrides for i in range(p.first, p.stem)):
+            return join(self._morphs(p.first, p.stem))
+        return self.text[self.toks[p.first].start:self.toks[p.stem].start]
+
+    # -- 해요체 (from another level) -----------------------------------------------------
+    def _haeyo(self) -> str:
+        p = self.pred
+        if p.mood is Mood.IMPERATIVE:
+            return self._seyo()
+        if p.mood is Mood.SUGGESTION:
+            return join(self.base(False, tense=False) + [("어요", "EF")])
+        if p.family in (Family.PLAIN, Family.NA):
+            if self.is_copula() and not p.tense and not p.honorific:
+                return self._noun_text() + ("예요" if self.noun_ends_in_vowel() else "이에요")
+            if self.toks[p.stem].tag == "VCN" and not p.tense and not p.honorific:
+                return self.surface(False) + "에요"
+            if p.honorific and not p.tense:
+                return self._seyo()
+            return join(self.base(p.honorific) + [("어요", "EF")])
+        return join(self.base(p.honorific) + [(polite_form(p.form), "EF")])
+
+    def _seyo(self) -> str:
+        surface = self.surface(True, tense=False)
+        return surface[:-1] + "세요" if surface.endswith("시") else surface + "세요"
+
+    # -- 합쇼체 ----------------------------------------------------------------------
+    def _hapsyo(self) -> str:
+        p = self.pred
+        if p.mood is Mood.IMPERATIVE:
+            return attach_formal(self.surface(True, tense=False), "시오")
+        if p.mood is Mood.SUGGESTION:
+            return self.surface(True, tense=False) + "지요"
+        question = p.mood is Mood.QUESTION
+        hon = p.honorific
+        if p.family is Family.NE or p.family is Family.GUN:
+            return join(self.base(hon) + [("는군요" if self.takes_neun() else "군요", "EF")])
+        if p.family is Family.LKKA:
+            return join(self.base(hon) + [("ᆯ까요", "EF")])
+        if p.family is Family.LGE:
+            return self.surface(hon) + "겠습니다"
+        if p.family is Family.LLAE:
+            return self.surface(True if question else hon) + ("겠습니까" if question else "겠습니다")
+        if p.family is Family.JANHA:
+            return self.surface(hon) + "지 않습니까"
+        if p.family is Family.RETRO:
+            return join(self.base(hon) + [("더군요", "EF")])
+        if p.family is Family.LGEOL:
+            return join(self.base(hon) + [("ᆯ", "ETM")]) + " 겁니" + ("까" if question else "다")
+        if p.family is Family.DAE:
+            formal = HEARSAY[intimate_form(p.form)][0]
+            return join(self.base(hon) + [(formal[:-1] + ("까" if question else "다"), "EF")])
+        if p.family is Family.EOYAJI:
+            return join(self.base(hon) + [("어야", "EC")]) + " 합니" + ("까" if question else "다")
+        ending = "니까" if question else "니다"
+        if self.is_copula() and not p.tense and not hon:
+            noun = self._noun_text()
+            if noun.endswith("거"):
+                return attach_formal(noun, ending)   # 거 + 입니다 → 겁니다
+            return noun + "입" + ending
+        return attach_formal(self.surface(hon), ending)
+
+    # -- 하오체 ----------------------------------------------------------------------
+    def _hao(self) -> str:
+        p = self.pred
+        if p.mood is Mood.IMPERATIVE:
+            return self.surface(True, tense=False) + "오"
+        if p.mood is Mood.SUGGESTION:
+            eu_stem = join(self.base(False, tense=False) + [("으면", "EC")])[:-1]
+            return attach_formal(eu_stem, "시다")
+        hon = self.keep_hon()
+        if p.family is Family.NE or p.family is Family.GUN:
+            return join(self.base(hon) + [("는구려" if self.takes_neun() else "구려", "EF")])
+        if p.family in (Family.LGE, Family.LKKA, Family.LLAE):
+            return self.surface(hon) + "겠소"
+        if p.family is Family.JANHA:
+            return self.surface(hon) + "지 않소"
+        if p.family is Family.RETRO:
+            return join(self.base(hon) + [("더구려", "EF")])
+        if p.family is Family.LGEOL:
+            return join(self.base(hon) + [("ᆯ", "ETM")]) + " 것이오"
+        if p.family is Family.DAE:
+            return join(self.base(hon) + [(HEARSAY[intimate_form(p.form)][1], "EF")])
+        if p.family is Family.EOYAJI:
+            return join(self.base(hon) + [("어야", "EC")]) + " 하오"
+        if self.is_copula() and not p.tense and not hon:
+            noun = self._noun_text()
+            if noun.endswith("거"):
+                noun = noun[:-1] + "것"
+            return noun + "이오"
+        return attach_hao(self.surface(hon))
