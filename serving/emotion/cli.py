@@ -1,0 +1,66 @@
+"""`maeum emotion classify` and `maeum emotion eval`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+DEFAULT_EVAL_FILE = "emotion_eval.tsv"
+
+
+def register(groups) -> None:
+    classify = groups.command(
+        "classify", "label each input line (or the `text` column of a TSV) with an emotion; one JSON object per line",
+        _classify, group="emotion",
+    )
+    classify.add_argument("file", nargs="?", help="text or TSV file (default: stdin)")
+    _model_option(classify)
+    evaluate = groups.command("eval", "accuracy of the emotion classifier on a labelled TSV", _eval, group="emotion")
+    evaluate.add_argument("--data", help=f"labelled TSV with text and label columns (default: data/{DEFAULT_EVAL_FILE})")
+    evaluate.add_argument("--split", action="append", help="only rows of this split (repeatable), e.g. test")
+    evaluate.add_argument("--min-accuracy", type=float, default=None, help="exit 1 below this accuracy (default 0.6)")
+    _model_option(evaluate)
+
+
+def _model_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="a transformers text-classification model id or folder "
+                        "(default: the offline lexicon classifier)")
+
+
+def _classifier(args: argparse.Namespace):
+    if args.model:
+        from serving.emotion.transformers_backend import TransformersEmotionClassifier
+
+        return TransformersEmotionClassifier(args.model)
+    from serving.emotion.classifier import EmotionClassifier
+
+    return EmotionClassifier()
+
+
+def _classify(args: argparse.Namespace) -> int:
+    from serving.safety.textio import read_texts
+
+    classifier = _classifier(args)
+    for text in read_texts(args.file):
+        result = classifier.classify(text)
+        print(json.dumps({"text": text, **result.model_dump()}, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from maeum.errors import MaeumError
+    from serving.emotion.evaluation import ACCURACY_TARGET, evaluate_rows, format_report
+    from serving.emotion.labels import EMOTIONS
+    from serving.safety.textio import bundled_data_file, read_labelled
+
+    path = args.data or bundled_data_file(DEFAULT_EVAL_FILE)
+    rows = read_labelled(path, EMOTIONS)
+    if args.split:
+        rows = [row for row in rows if row["split"] in args.split]
+        if not rows:
+            raise MaeumError(f"{path}: no rows in split(s) {', '.join(args.split)}")
+    target = ACCURACY_TARGET if args.min_accuracy is None else args.min_accuracy
+    evaluation = evaluate_rows(rows, _classifier(args).classify)
+    print(f"data: {path} ({len(rows)} rows)")
+    print(format_report(evaluation, target))
+    return 0 if evaluation.passed(target) else 1

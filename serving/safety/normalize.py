@@ -1,0 +1,170 @@
+"""Turn a raw message into sentences with spacing-free, typo- and slang-normalised views.
+
+Rules match on *compact* strings (no spaces, no punctuation), so "죽고싶다", "죽고 싶다" and
+"죽 고 싶 다" look the same. Each sentence has two compact views:
+
+- `compact`: the message text itself, with obfuscation removed ("자1살" -> "자살"), split jamo
+  recomposed ("싶ㄷㅏ" -> "싶다") and a small table of slang/typo spellings mapped to standard
+  ones ("주거버리고" -> "죽어버리고", "디지고 싶다" -> "죽고싶다");
+- `lemma_compact`: Kiwi's typo-corrected analysis joined back into text, which catches
+  misspellings the table does not know.
+
+Kiwi also gives the sentence boundaries and the morphemes used to tell who the subject is.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from serving.kiwi import get_kiwi
+
+# Kiwi's typo model: common Korean misspellings plus merged/continual typing errors.
+KIWI_TYPOS = "basic_with_continual"
+
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+_NOT_KEPT = re.compile(r"[^0-9a-z가-힣ㄱ-ㅎㅏ-ㅣ?]")
+_REPEATED_LAUGH = re.compile(r"([ㅋㅎㅠㅜ])\1+")
+# A digit or symbol typed inside a keyword to dodge filters: 자1살, 자.살, 죽_고.
+_OBFUSCATION = re.compile(r"(?<=자)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=[살해])|(?<=죽)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=[고을어])")
+# A keyword typed one syllable at a time: "자 살 하 고 싶 다".
+_SPACED_SYLLABLES = re.compile(r"(?<![가-힣])[가-힣](?: [가-힣]){2,}(?![가-힣])")
+
+_CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_JUNGSEONG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_JONGSEONG = "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+_SPLIT_JAMO = re.compile(f"([{_CHOSEONG}])([{_JUNGSEONG}])")
+# NFKC turns compatibility jamo (ㅋ, U+314B) into conjoining jamo (U+110F); map them back.
+_CONJOINING_TO_COMPAT = str.maketrans(
+    {**{chr(0x1100 + i): c for i, c in enumerate(_CHOSEONG)},
+     **{chr(0x1161 + i): c for i, c in enumerate(_JUNGSEONG)},
+     **{chr(0x11A8 + i): c for i, c in enumerate(_JONGSEONG)}}
+)
+
+# Slang and frequent misspellings of the words that matter, on compact text. Ordered.
+_SPELLING_TABLE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"쥭", "죽"),
+        (r"자[샬쌀]", "자살"),
+        (r"죽어(?:삘|뿔|삐릴|뿌릴)", "죽어버릴"),
+        (r"죽어(?:삐|뿌|뿌리)(?=고싶|라|까)", "죽어버리"),
+        (r"믄(?=[가-힣]|$)", "면"),
+        (r"낀데", "건데"),
+        (r"주거(?=버리|버릴|버려|벌|야지|야겠)", "죽어"),
+        (r"주글(?=래|거|꺼|까|게)", "죽을"),
+        (r"(?:죽구|주꼬|죽꼬|쥬꼬)(?=싶|시)", "죽고"),
+        (r"(?<=고)(?:시퍼|시포|십어|싶퍼|시프|시펑|시펏)", "싶어"),
+        (r"(?<=고)(?:십다|싶따|십따)", "싶다"),
+        (r"(?<=살기)(?:시러|실어|시르)", "싫어"),
+        (r"(?:디지|뒤지|뒈지)(?=고싶|고파|고말)", "죽"),
+        (r"(?:디져|뒤져|뒈져|디저|뒤저)(?=버리|버릴|버려|야)", "죽어"),
+        (r"(?:디질|뒤질|뒈질)(?=래|거|까)", "죽을"),
+        (r"ㅈㄱㅅㄷ", "죽고싶다"),
+        (r"ㅈㄱㅅㅇ", "죽고싶어"),
+        (r"ㅈㅅ(?=하고싶|하고파|할까|하려|할래|각|충동|생각)", "자살"),
+        (r"ㅈㅎ(?=하고싶|하고파|충동|했|하려)", "자해"),
+        (r"(?<=자살|자해)(?:하구|하궁)(?=싶)", "하고"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str
+    compact: str
+    lemma_compact: str
+    tokens: tuple[tuple[str, str], ...]  # (form, tag) from Kiwi's typo-corrected analysis
+
+    @property
+    def views(self) -> tuple[str, ...]:
+        """The distinct compact strings rules should look at."""
+        if self.lemma_compact == self.compact:
+            return (self.compact,)
+        return (self.compact, self.lemma_compact)
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    raw: str
+    clean: str
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def compact(self) -> str:
+        return "".join(s.compact for s in self.sentences)
+
+
+def clean_text(text: str) -> str:
+    """Unicode-normalised, lower-cased text with dodges undone; spaces are kept."""
+    text = unicodedata.normalize("NFKC", text).translate(_CONJOINING_TO_COMPAT)
+    text = _ZERO_WIDTH.sub("", text).lower()
+    text = _SPACED_SYLLABLES.sub(lambda m: m.group(0).replace(" ", ""), text)
+    return " ".join(text.split())
+
+
+def compact_text(text: str) -> str:
+    """Spacing-free, punctuation-free text with jamo recomposed and slang spellings mapped."""
+    text = _OBFUSCATION.sub("", "".join(text.lower().split()))
+    text = _NOT_KEPT.sub("", text)
+    text = _SPLIT_JAMO.sub(_compose, text)
+    text = _REPEATED_LAUGH.sub(r"\1\1", text)
+    for pattern, replacement in _SPELLING_TABLE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _compose(match: re.Match[str]) -> str:
+    lead = _CHOSEONG.index(match.group(1))
+    vowel = _JUNGSEONG.index(match.group(2))
+    return chr(0xAC00 + (lead * 21 + vowel) * 28)
+
+
+def normalise(text: str, typos: str | None = KIWI_TYPOS) -> NormalisedText:
+    """Split `text` into sentences and build the views rules match on.
+
+    `typos` is Kiwi's typo model (None: off; about twice as fast, relying on the table above).
+    """
+    clean = clean_text(text)
+    if not clean:
+        return NormalisedText(raw=text, clean=clean, sentences=())
+    kiwi = get_kiwi()
+    sentences = []
+    for tokens in kiwi.tokenize(clean, typos=typos, split_sents=True):
+        if not tokens:
+            continue
+        start = tokens[0].start
+        end = tokens[-1].start + tokens[-1].len
+        surface = clean[start:end]
+        joined = kiwi.join([(t.form, t.tag) for t in tokens])
+        sentences.append(Sentence(
+            text=surface,
+            compact=compact_text(surface),
+            lemma_compact=compact_text(joined),
+            tokens=tuple((t.form, t.tag) for t in tokens),
+        ))
+    sentences = _merge_fragments(sentences)
+    if not sentences:  # only symbols Kiwi drops: still give the rules something to read
+        sentences.append(Sentence(text=clean, compact=compact_text(clean), lemma_compact=compact_text(clean), tokens=()))
+    return NormalisedText(raw=text, clean=clean, sentences=tuple(sentences))
+
+
+# A trailing word Kiwi splits off ("…떠날 거야. 영원히") belongs to the sentence before it.
+_FRAGMENT_CHARS = 4
+
+
+def _merge_fragments(sentences: list[Sentence]) -> list[Sentence]:
+    merged: list[Sentence] = []
+    for sentence in sentences:
+        if merged and len(sentence.compact) <= _FRAGMENT_CHARS:
+            last = merged[-1]
+            merged[-1] = Sentence(
+                text=f"{last.text} {sentence.text}",
+                compact=last.compact + sentence.compact,
+                lemma_compact=last.lemma_compact + sentence.lemma_compact,
+                tokens=last.tokens + sentence.tokens,
+            )
+        else:
+            merged.append(sentence)
+    return merged

@@ -1,0 +1,106 @@
+"""Checks on every generated or styled reply before it is shown.
+
+A reply fails when it diagnoses ("우울증입니다"), advises on medication or doses, mentions
+methods of self-harm, or insults or swears (style engines trained on chat data can add
+profanity). A failing reply is replaced by `SAFE_FALLBACK_REPLY` and logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from serving.safety.models import OutputCheck
+from serving.safety.normalize import clean_text
+from serving.safety.resources import SAFE_FALLBACK_REPLY
+
+log = logging.getLogger(__name__)
+
+_DISORDER = (
+    r"(?:우울증|우울장애|조울증|양극성장애|양극성|공황장애|불안장애|사회불안장애|강박장애|강박증|조현병|정신분열증|adhd|"
+    r"주의력결핍|경계선인격장애|경계성인격장애|인격장애|성격장애|ptsd|외상후스트레스장애|섭식장애|거식증|폭식증|불면증|치매|"
+    r"자폐|아스퍼거|기분장애|정신질환|정신병|사이코패스|소시오패스|분노조절장애|대인기피증|적응장애)"
+)
+_ASSERTION = (
+    r"(?:입니다|이에요|예요|에요|이네요|네요|이시네요|이군요|이세요|이십니다|인것같아요|인것같네요|인것같습니다|인것같아|"
+    r"일가능성이(?:높|커|크)|이확실|이분명|으로보여요|으로보입니다|로보여요|로보입니다|으로보이네요|로보이네요|이라고생각해요|"
+    r"증상이(?:에요|네요|입니다|확실|분명)|에걸리|을앓고계|를앓고계|이있으시|이있으신것|가있으시|가있으신것|으로진단|로진단|판정)"
+)
+_DIAGNOSIS = re.compile(
+    _DISORDER + _ASSERTION
+    + r"|(?:당신은|님은|너는|넌)(?:.{0,10})(?:환자|정신병자)(?:입니다|이에요|예요|야|네요)"
+    + r"|진단(?:해드릴게|해드릴께|해드리면|을내리면|하자면|결과)"
+)
+
+_MEDICINE = (
+    r"(?:프로작|졸로프트|렉사프로|팍실|웰부트린|자낙스|아티반|로라제팜|알프라졸람|클로나제팜|리보트릴|졸피뎀|스틸녹스|트라조돈|"
+    r"쎄로켈|쿠에티아핀|리튬|아빌리파이|리스페리돈|멜라토닌|항우울제|항불안제|신경안정제|안정제|수면제|수면유도제|진통제|"
+    r"타이레놀|아세트아미노펜|이부프로펜|ssri|벤조디아제핀|에스시탈로프람|설트랄린|플루옥세틴|파록세틴|부프로피온|"
+    r"메틸페니데이트|콘서타|"
+    # "약" as medicine, not the 약 of 약속, 예약, 요약, 계약...
+    r"(?<!계)(?<!예)(?<!절)(?<!요)(?<!조)(?<!공)(?<!규)(?<!협)(?<!치)(?<!비)(?<!도)(?<!언)(?<!서)약(?!속|간|혼|점|자|하|해|한(?!봉지|통|알|움큼|번|꺼번)|했|올|력|칭|식|탕|초|수|과))"
+)
+_ADVICE = (
+    r"(?:드세요|드셔보세요|드셔도|복용하세요|복용해보세요|복용하셔도|먹어보세요|먹어봐|먹어도돼|먹어도괜찮|늘리세요|늘려보세요|"
+    r"줄이세요|줄여보세요|끊으세요|끊어보세요|끊어도|중단하세요|중단해보세요|중단하셔도|바꿔보세요|추천해요|추천드려요|"
+    r"추천합니다|처방받으세요|구해보세요)"
+)
+_MEDICATION = re.compile(_MEDICINE + r"(?:을|를|은|는|도|이|가)?.{0,12}?" + _ADVICE)
+# Doses, matched on spaced text so that "0199 정신건강" is no "9정".
+_DOSE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:mg|밀리그램|㎎|mcg|캡슐)|\d+\s*(?:알|정)(?:씩|(?![가-힣]))"
+    r"|(?:하루|한 ?번에|1회|매일)\s*(?:에\s*)?\d+\s*(?:알|정|mg|캡슐)(?:씩|(?![가-힣]))"
+)
+_REFERRAL = re.compile(r"(?:의사|전문의|약사|병원|주치의|전문가)(?:와|랑|에게|께|선생님)?.{0,8}?(?:상의|상담|문의|확인)")
+
+_METHOD = re.compile(
+    r"치사량|목(?:을)?매|목맴|번개탄|연탄(?:을)?피우|투신|뛰어내리|손목(?:을)?긋|손목(?:을)?그|과다복용|질식|독극물|"
+    r"농약(?:을)?마시|제초제|(?:몇|\d+)층(?:에서|이상|높이)|경동맥|익사|철로에|선로에|극약|청산가리|"
+    r"(?:자살|죽는)(?:하는)?(?:방법|법)|(?:확실하게|고통없이|안아프게)죽|"
+    + r"(?:약|수면제|진통제)(?:을|를)?(?:많이|한꺼번에|한번에|왕창)(?:먹|삼키)"
+)
+
+_PROFANITY = re.compile(
+    r"씨발|시발|씨빨|시빨|ㅅㅂ|ㅆㅂ|씹(?:새|년|놈|창|할|덕)|좆|존나|졸라|ㅈㄴ|개새끼|개새|"
+    r"(?:이|저|그|애|거지|미친|나쁜|썩을|망할)새끼|새끼야|병신|ㅂㅅ|븅신|빙신|"
+    r"등신|지랄|ㅈㄹ|염병|니기럴|니미|니애미|느금|엠창|썅|쌍놈|쌍년|미친놈|미친년|또라이|돌아이|닥쳐|닥치(?:라|세요|고)|꺼져|"
+    r"뒤질래|뒤져라|디져|디질|뒈지|뒈져|뒈질|죽어라|죽어버려|엿먹|빌어먹|개같|개소리|개빡|년놈|놈들|놈이|놈아|놈은|놈의|놈한테|"
+    r"fuck|shit|bitch|asshole|wtf"
+)
+# Short curses that are also parts of ordinary words ("실망할까봐"): word start, on spaced text.
+_PROFANITY_WORD = re.compile(r"(?<![가-힣])(?:망할|씹(?![어고다는을었]))")
+_INSULT = re.compile(
+    r"(?:너|넌|니가|네가|당신|당신은|님은)(?:는|은|이)?(?:진짜|정말|완전|참)?"
+    r"(?:바보|멍청|한심|쓰레기|찌질|루저|패배자|못난|구제불능|답이없|가망이없|쓸모없)"
+    r"|바보(?:야|냐|같이|아냐)|멍청(?:이|아|하긴|하네|한놈)"
+)
+
+
+def find_problems(text: str) -> list[str]:
+    """The kinds of problem in `text`: diagnosis, medication, method, profanity, insult."""
+    clean = clean_text(text)
+    problems = []
+    sentences = [s for s in re.split(r"(?<=[.!?。])\s+|\n+", clean) if s.strip()]
+    compact_sentences = ["".join(s.split()) for s in sentences]
+    compact = "".join(compact_sentences)
+    if _DIAGNOSIS.search(compact):
+        problems.append("diagnosis")
+    if any((_MEDICATION.search(c) or _DOSE.search(s)) and not _REFERRAL.search(c)
+           for s, c in zip(sentences, compact_sentences)):
+        problems.append("medication")
+    if _METHOD.search(compact):
+        problems.append("method")
+    if _PROFANITY.search(compact) or _PROFANITY_WORD.search(clean):
+        problems.append("profanity")
+    if _INSULT.search(compact):
+        problems.append("insult")
+    return problems
+
+
+def check_reply(text: str) -> OutputCheck:
+    """Pass `text` through, or swap it for the safe fallback (and log why)."""
+    problems = find_problems(text or "")
+    if not problems:
+        return OutputCheck(ok=True, problems=[], text=text)
+    log.warning("reply replaced by the safe fallback (%s): %.80r", ", ".join(problems), text)
+    return OutputCheck(ok=False, problems=problems, text=SAFE_FALLBACK_REPLY)
