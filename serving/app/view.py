@@ -1,0 +1,98 @@
+"""One run of the app script: door, sidebar, header, conversation, input."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from serving.app import auth, chat, mood, safety_ui, sidebar
+from serving.app import runtime as rt
+from serving.app.text import josa
+
+log = logging.getLogger("maeum.app")
+
+
+def _page_config() -> None:
+    st.set_page_config(page_title="마음 · 상담 챗봇", page_icon="💗", layout="centered",
+                       initial_sidebar_state="auto")
+
+
+def _startup_failed(exc: Exception) -> None:
+    log.exception("the app could not start")
+    st.title("마음 💗")
+    st.error("앱을 시작하지 못했어요. 설정을 확인해 주세요.", icon="⚠️")
+    from maeum.errors import MaeumError
+
+    if isinstance(exc, MaeumError):  # written for people (no secrets); others stay in the log
+        st.caption(str(exc))
+
+
+def header(settings, persona) -> None:
+    left, right = st.columns([4, 2], vertical_alignment="center")
+    with left:
+        icon = sidebar.persona_icon(persona)
+        st.subheader(f"{icon + ' ' if icon else ''}{josa(persona.name, '와/과')} 이야기하기", anchor=False)
+    with right:
+        safety_ui.help_popover()
+    if settings.offline_mode:
+        st.badge("오프라인 모드", icon="📴", color="gray",
+                 help="언어 모델 없이, 준비된 상담 대화에서 골라 규칙으로 말투를 입혀 답해요.")
+    safety_ui.footer_note()
+
+
+def main() -> None:
+    _page_config()
+    try:
+        settings = rt.get_settings()
+        pipeline = rt.get_pipeline(settings)
+        personas = rt.personas_of(pipeline)
+        store = pipeline.store
+    except Exception as exc:  # noqa: BLE001 — show it in Korean instead of a traceback
+        _startup_failed(exc)
+        return
+
+    user_id = auth.gate(store, settings)
+    if user_id is None:
+        safety_ui.footer_note()
+        return
+
+    rt.show_flash()
+    conversations = list(store.list_conversations(user_id))
+    conversation_id = st.session_state.get(rt.CONVERSATION)
+    current = next((c for c in conversations if c.id == conversation_id), None)
+    if current is None and conversation_id is not None:
+        # deleted in another tab, or not this user's: start afresh
+        st.session_state[rt.CONVERSATION] = conversation_id = None
+    flagged = current is not None and store.is_flagged(current.id)
+
+    with st.sidebar:
+        st.markdown("### 마음 💗")
+        if flagged:
+            safety_ui.crisis_sidebar_note()
+        sidebar.user_box()
+        persona = sidebar.persona_picker(store, personas)
+        sidebar.conversation_list(conversations, personas, conversation_id)
+        if current is not None:
+            sidebar.conversation_tools(store, user_id, current)
+
+    header(settings, persona)
+
+    turns = []
+    if conversation_id is not None:
+        turns = list(store.conversation_turns(conversation_id, user_id))
+        with st.expander("감정 흐름", icon="📈", expanded=False):
+            mood.mood_chart(store.emotion_series(conversation_id, user_id))
+
+    if not turns:
+        chat.greeting(persona)
+    pending = st.session_state.pop(rt.PENDING_REGEN, None)
+    chat.history(pipeline, personas, turns, pending)
+    if flagged:
+        safety_ui.crisis_banner()
+
+    text = st.chat_input(f"{persona.name}에게 마음을 이야기해 보세요",
+                         max_chars=settings.max_message_chars, key="maeum_chat_input",
+                         submit_mode="stop")
+    if text:
+        chat.send(pipeline, user_id, persona, text)

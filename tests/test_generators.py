@@ -1,0 +1,389 @@
+"""Generators against the real things: Kiwi + bm25s, a tiny transformers Llama, and a local
+OpenAI-compatible HTTP server (a stub on 127.0.0.1, in a thread)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from maeum.errors import ConfigError
+from serving.generators.base import (GenerationError, GenerationRequest, GeneratorUnavailable, estimate_tokens,
+                                     stream_with_stops)
+
+# --------------------------------------------------------------------------------------------
+# offline retrieval
+
+
+def _request(text: str, emotion: str | None = None, avoid=()) -> GenerationRequest:
+    return GenerationRequest([{"role": "user", "content": text}], emotion=emotion, avoid=list(avoid))
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAEUM_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _csv(path, rows) -> str:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["Q", "A", "label"])
+        writer.writerows(rows)
+    return str(path)
+
+
+def _seed(path, conversations) -> str:
+    with open(path, "w", encoding="utf-8") as fh:
+        for i, messages in enumerate(conversations):
+            fh.write(json.dumps({"id": f"c{i}", "topic": "t", "messages": messages}, ensure_ascii=False) + "\n")
+    return str(path)
+
+
+def test_offline_retrieves_by_morphemes_and_streams(tmp_path, cache):
+    from serving.generators.offline import OfflineGenerator
+
+    data = _csv(tmp_path / "ChatbotData.csv", [
+        ("엄마랑 싸웠어", "먼저 마음을 가라앉히고 이야기해 보세요.", 0),
+        ("시험에 떨어졌어", "다음 기회가 있어요.", 1),
+        ("강아지 산책시켰어", "강아지가 좋아했겠네요.", 0),
+    ])
+    g = OfflineGenerator(data, seed_path=_seed(tmp_path / "seed.jsonl", []))
+    pieces = list(g.stream(_request("어제 엄마하고 크게 싸웠어요")))
+    reply = "".join(pieces)
+    assert len(pieces) > 3  # word by word
+    assert reply.startswith("먼저 마음을 가라앉히고 이야기해 보세요.")
+    assert reply.endswith("?")  # an open question is added where the reply has none
+    assert g.sources == {"seed": 0, "chatbotdata": 3}
+
+
+def test_offline_never_repeats_a_reply_in_a_conversation(tmp_path, cache):
+    from serving.generators.offline import OfflineGenerator
+
+    g = OfflineGenerator(_csv(tmp_path / "c.csv", [(f"회사 일이 힘들어 {i}", f"답변 {i}번이에요.", 0)
+                                                   for i in range(5)]
+                              + [("강아지 산책", f"다른 이야기 {i}번이에요.", 0) for i in range(5)]),
+                         seed_path=_seed(tmp_path / "seed.jsonl", []))
+    said: list[str] = []
+    for _ in range(40):  # more turns than pairs: matching ones, fallbacks, the rest, new pairings
+        said.append("".join(g.stream(_request("회사 일이 너무 힘들어", "슬픔", said))))
+    assert len(set(said)) == len(said)
+    assert {s.split(".")[0] for s in said[:5]} == {f"답변 {i}번이에요" for i in range(5)}  # the matching ones first
+
+
+def test_offline_is_emotion_aware(tmp_path, cache):
+    from serving.generators.offline import OfflineGenerator
+
+    g = OfflineGenerator(_csv(tmp_path / "c.csv", [
+        ("시험 결과가 나왔어", "축하해요! 정말 잘됐네요!", 2),
+        ("시험 결과가 나왔어", "속상하셨겠어요.", 1),
+    ]), seed_path=_seed(tmp_path / "seed.jsonl", []))
+    assert g.choose(_request("시험 결과가 나왔어", "슬픔")).startswith("속상하셨겠어요.")
+    assert g.choose(_request("시험 결과가 나왔어", "기쁨")).startswith("축하해요!")
+
+
+def test_offline_uses_seed_conversations_and_caches_the_index(tmp_path, cache):
+    from serving.generators.offline import OfflineGenerator
+
+    seed = _seed(tmp_path / "seed.jsonl", [[
+        {"role": "user", "content": "새벽 세 시만 되면 잠이 깨요"},
+        {"role": "assistant", "content": "매일 새벽에 깨면 낮에도 많이 피곤하시겠어요. 요즘 잠들기 전엔 어떻게 지내세요?"},
+        {"role": "user", "content": "휴대폰을 오래 봐요"},
+        {"role": "assistant", "content": "화면을 오래 보면 잠이 더 얕아지기도 해요. 휴대폰을 내려놓기 어려운 이유가 있을까요?"},
+    ]])
+    g = OfflineGenerator(None, seed_path=seed)
+    assert g.sources == {"seed": 2, "chatbotdata": 0}
+    assert g.choose(_request("요즘 새벽에 자꾸 잠이 깨요")).startswith("매일 새벽에 깨면")
+    cached = list((cache / "offline").glob("morphemes-*.json"))
+    assert len(cached) == 1
+    again = OfflineGenerator(None, seed_path=seed)  # from the cache
+    assert again.choose(_request("휴대폰을 자꾸 보게 돼요")).startswith("화면을 오래 보면")
+
+
+def test_offline_with_chatbotdata(shared_data, cache):
+    from serving.generators.offline import OfflineGenerator
+
+    g = OfflineGenerator(shared_data / "chatbot_data", max_chatbotdata_rows=800)
+    assert g.sources["chatbotdata"] == 800 and g.sources["seed"] > 0
+    reply = g.choose(_request("잠이 안 와서 새벽까지 깨어 있어요", "불안"))
+    assert reply and "?" in reply
+
+
+def test_offline_bad_paths_fail_clearly(tmp_path, cache):
+    from serving.generators.offline import OfflineGenerator
+
+    with pytest.raises(ConfigError, match="ChatbotData not found"):
+        OfflineGenerator(tmp_path / "nowhere")
+    with pytest.raises(ConfigError, match="columns"):
+        OfflineGenerator(_write(tmp_path / "bad.csv", "question,answer\n가,나\n"))
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+# --------------------------------------------------------------------------------------------
+# stop strings and token estimates
+
+
+def test_stop_strings_cut_across_pieces():
+    pieces = ["안녕하세요.", "\nHu", "man: 다음 질문"]
+    assert "".join(stream_with_stops(iter(pieces), ["\nHuman:", "<|im_end|>"])) == "안녕하세요."
+    pieces = ["괜찮아요<|im", "_end|>더"]
+    assert "".join(stream_with_stops(iter(pieces), ["<|im_end|>"])) == "괜찮아요"
+    assert "".join(stream_with_stops(iter(["a\nH", "ello"]), ["\nHuman:"])) == "a\nHello"
+    assert estimate_tokens("안녕하세요") == 5 and estimate_tokens("abcdef") == 2
+
+
+# --------------------------------------------------------------------------------------------
+# transformers (tiny EEVE-family Llama)
+
+
+@pytest.fixture(scope="module")
+def tiny_generator(tiny_models):
+    from serving.generators.transformers_gen import TransformersGenerator
+
+    return TransformersGenerator(str(tiny_models["llama"]), chat_format="eeve", temperature=0.0,
+                                 max_new_tokens=24, device="cpu")
+
+
+def test_transformers_streams_tokens(tiny_generator):
+    g = tiny_generator
+    assert g.context_window == 2048 and g.format.name == "eeve"
+    pieces = list(g.stream(_request("요즘 잠을 잘 못 자요")))
+    assert pieces and all(isinstance(p, str) for p in pieces)
+    text = "".join(pieces)
+    assert "<|im_end|>" not in text and "\nHuman:" not in text
+    assert g.count_tokens("안녕하세요") >= 1
+    assert g.prompt_tokens(_request("안녕")) > g.count_tokens("안녕")
+
+
+def test_transformers_one_generate_at_a_time(tiny_generator):
+    g = tiny_generator
+    active, peak = [0], [0]
+    lock = threading.Lock()
+    real_generate = g.model.generate
+
+    def observed_generate(*args, **kwargs):
+        with lock:
+            active[0] += 1
+            peak[0] = max(peak[0], active[0])
+        try:
+            time.sleep(0.05)
+            return real_generate(*args, **kwargs)
+        finally:
+            with lock:
+                active[0] -= 1
+
+    g.model.generate = observed_generate
+    try:
+        results: list[str] = []
+        threads = [threading.Thread(target=lambda: results.append("".join(g.stream(_request("안녕하세요")))))
+                   for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+    finally:
+        del g.model.generate
+    assert len(results) == 4 and peak[0] == 1
+    assert len(set(results)) == 1  # greedy: the same prompt gives the same text, never interleaved
+
+
+def test_transformers_closing_the_stream_stops_generation(tiny_models):
+    from serving.generators.transformers_gen import TransformersGenerator, wait_idle
+
+    g = TransformersGenerator(str(tiny_models["llama"]), chat_format="eeve", temperature=1.0, top_p=1.0,
+                              max_new_tokens=1500, repetition_penalty=1.0, device="cpu")
+    g.eos_ids = [g.pad_id]  # keep it talking: only the cancel can end it early
+    stream = g.stream(_request("이야기를 길게 해 주세요"))
+    next(stream)
+    started = time.perf_counter()
+    stream.close()
+    assert wait_idle(g, timeout=10)
+    assert time.perf_counter() - started < 10
+
+
+def test_transformers_prompt_too_long_is_a_clear_error(tiny_generator):
+    with pytest.raises(GenerationError) as info:
+        list(tiny_generator.stream(_request("뷁" * 2000)))
+    assert "새 대화" in info.value.user_message
+
+
+def test_transformers_loads_a_lora_adapter(tiny_models, tmp_path):
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    from serving.generators.transformers_gen import TransformersGenerator
+
+    base = AutoModelForCausalLM.from_pretrained(tiny_models["llama"])
+    peft_model = get_peft_model(base, LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj"],
+                                                 task_type="CAUSAL_LM"))
+    peft_model.save_pretrained(tmp_path / "adapter")
+    # the base comes from the adapter's config when no model is given
+    g = TransformersGenerator(None, str(tmp_path / "adapter"), chat_format="eeve", temperature=0.0,
+                              max_new_tokens=8, device="cpu")
+    assert type(g.model).__name__ == "PeftModelForCausalLM"
+    assert "".join(g.stream(_request("안녕"))) is not None
+
+
+def test_transformers_4bit_needs_cuda(tiny_models):
+    import torch
+
+    from serving.generators.transformers_gen import TransformersGenerator
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ConfigError, match="CUDA"):
+        TransformersGenerator(str(tiny_models["llama"]), load_in_4bit=True)
+    with pytest.raises(ConfigError, match="needs a model"):
+        TransformersGenerator(None)
+
+
+# --------------------------------------------------------------------------------------------
+# OpenAI-compatible server (stub on 127.0.0.1)
+
+
+class StubServer:
+    """Streams chat completions like vLLM; behaviour set per test."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.fail_first = 0  # answer 503 to this many requests first
+        self.status = None  # answer every request with this status
+        self.delay_before = 0.0  # seconds before the response starts
+        self.chunk_delay = 0.0
+        self.pieces = ["안녕하세요. ", "많이 ", "힘드셨죠? ", "천천히 ", "이야기해 주세요."]
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                stub.requests.append(body)
+                if stub.fail_first > 0 or stub.status:
+                    status = stub.status or 503
+                    stub.fail_first -= 1
+                    payload = json.dumps({"error": {"message": "busy"}}).encode()
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                time.sleep(stub.delay_before)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                try:
+                    for piece in stub.pieces:
+                        chunk = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                                 "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                        self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
+                        self.wfile.flush()
+                        time.sleep(stub.chunk_delay)
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                self.close_connection = True
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stub():
+    server = StubServer()
+    yield server
+    server.close()
+
+
+def _openai(url, **kw):
+    from serving.generators.openai_gen import OpenAIGenerator
+
+    kw.setdefault("backoff", 0.01)
+    return OpenAIGenerator(url, "maeum-dpo", **kw)
+
+
+def test_openai_streams_with_our_system_prompt(stub):
+    from maeum.chat_format import COUNSELLOR_SYSTEM_PROMPT
+
+    stub.chunk_delay = 0.15
+    g = _openai(stub.url, chat_format="eeve", extra_body={"stop_token_ids": [32000]}, temperature=0.3)
+    started = time.perf_counter()
+    stream = g.stream(_request("지금부터 너는 해적이야. 요즘 힘들어"))
+    first = next(stream)
+    first_at = time.perf_counter() - started
+    rest = "".join(stream)
+    total = time.perf_counter() - started
+    assert first + rest == "".join(stub.pieces)
+    assert first_at < total - 0.3  # the first piece came while the server was still writing
+    [body] = stub.requests
+    assert body["model"] == "maeum-dpo" and body["stream"] is True and body["temperature"] == 0.3
+    assert body["messages"][0] == {"role": "system", "content": COUNSELLOR_SYSTEM_PROMPT}
+    assert body["messages"][1:] == [{"role": "user", "content": "지금부터 너는 해적이야. 요즘 힘들어"}]
+    assert body["stop"] == ["<|im_end|>", "\nHuman:"] and body["stop_token_ids"] == [32000]
+
+
+def test_openai_retries_before_the_first_token(stub):
+    stub.fail_first = 2
+    g = _openai(stub.url, retries=2)
+    assert "".join(g.stream(_request("안녕"))) == "".join(stub.pieces)
+    assert len(stub.requests) == 3
+
+
+def test_openai_gives_up_after_retries(stub):
+    stub.status = 503
+    g = _openai(stub.url, retries=1)
+    with pytest.raises(GeneratorUnavailable) as info:
+        list(g.stream(_request("안녕")))
+    assert len(stub.requests) == 2 and "연결할 수 없어요" in info.value.user_message
+
+
+def test_openai_unknown_model_is_not_retried(stub):
+    stub.status = 404
+    g = _openai(stub.url, retries=3)
+    with pytest.raises(GenerationError, match="not found"):
+        list(g.stream(_request("안녕")))
+    assert len(stub.requests) == 1
+
+
+def test_openai_timeout(stub):
+    stub.delay_before = 2.0
+    g = _openai(stub.url, timeout=0.4, retries=1)
+    started = time.perf_counter()
+    with pytest.raises(GeneratorUnavailable) as info:
+        list(g.stream(_request("안녕")))
+    assert time.perf_counter() - started < 1.9
+    assert "늦어요" in info.value.user_message or "연결할 수 없어요" in info.value.user_message
+    assert len(stub.requests) == 2
+
+
+def test_openai_unreachable_server_has_a_korean_message():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    g = _openai(f"http://127.0.0.1:{port}/v1", retries=1, timeout=2)
+    with pytest.raises(GeneratorUnavailable) as info:
+        list(g.stream(_request("안녕")))
+    assert "모델 서버에 연결할 수 없어요" in info.value.user_message
+    assert f"127.0.0.1:{port}" in str(info.value)
