@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from serving.safety.failsafe import assess_text as failsafe_assess
 from serving.safety.injection import looks_like_injection
 from serving.safety.models import LEVEL_RANK, LEVELS, Level, SafetyAssessment
 from serving.safety.normalize import KIWI_TYPOS, normalise
@@ -27,10 +28,11 @@ Classifier = Callable[[str], Any]
 
 class SafetyAssessor:
     def __init__(self, classifier: Classifier | None = None, *, classifier_threshold: float = 0.5,
-                 kiwi_typos: str | None = KIWI_TYPOS):
+                 kiwi_typos: str | None = KIWI_TYPOS, failsafe: bool = True):
         self.classifier = classifier
         self.classifier_threshold = classifier_threshold
         self.kiwi_typos = kiwi_typos
+        self.failsafe = failsafe
 
     def assess_text(self, text: str) -> SafetyAssessment:
         text = text or ""
@@ -38,6 +40,12 @@ class SafetyAssessor:
         verdict = evaluate(normalised)
         level: Level = verdict.level
         reasons = [s.reason for s in verdict.signals if s.level != "none"]
+        # The fail-safe defers to the rules' context: a risk word they explained away stays away.
+        if self.failsafe and not verdict.discounted:
+            fs_level, cues = failsafe_assess(normalised)
+            if LEVEL_RANK[fs_level] > LEVEL_RANK[level]:
+                level = fs_level
+                reasons.append(f"failsafe: {fs_level} ({', '.join(cues)})")
         if self.classifier is not None:
             opinion = self._ask_classifier(text)
             if opinion is not None and LEVEL_RANK[opinion[0]] > LEVEL_RANK[level]:
@@ -79,14 +87,29 @@ def _as_opinion(value: Any) -> tuple[str, float]:
     return str(level), float(getattr(value, "score", 1.0))
 
 
-_DEFAULT = SafetyAssessor()
+def _learned(text: str):
+    """The learned classifier trained on our set at first use; 'none' when it is unavailable."""
+    from serving.safety.learned import default_classifier
+
+    model = default_classifier()
+    return model(text) if model is not None else ("none", 0.0)
+
+
+# Rules + lemma fail-safe + learned classifier (which applies its own calibrated thresholds).
+_DEFAULT = SafetyAssessor(classifier=_learned, classifier_threshold=0.0)
+_RULES_ONLY = SafetyAssessor(failsafe=False)
 
 
 def assess(text: str) -> SafetyAssessment:
-    """Assess one user message with the rules alone."""
+    """Assess one user message: rules, then the fail-safe and the learned classifier (raise only)."""
     return _DEFAULT.assess_text(text)
 
 
+def assess_rules_only(text: str) -> SafetyAssessment:
+    """The phrase rules alone (no fail-safe, no classifier), as before; for comparison."""
+    return _RULES_ONLY.assess_text(text)
+
+
 def warm_up() -> None:
-    """Load what `assess` needs at start-up instead of on the first user message."""
+    """Load Kiwi and train the learned classifier now instead of on the first user message."""
     _DEFAULT.warm_up()
