@@ -45,11 +45,11 @@ def _seed(path, conversations) -> str:
     return str(path)
 
 
-def test_offline_retrieves_by_morphemes_and_streams(tmp_path, cache):
+def test_offline_composes_reflection_support_and_one_question(tmp_path, cache):
     from serving.generators.offline import OfflineGenerator
 
     data = _csv(tmp_path / "ChatbotData.csv", [
-        ("엄마랑 싸웠어", "먼저 마음을 가라앉히고 이야기해 보세요.", 0),
+        ("엄마랑 크게 싸웠어", "먼저 마음을 가라앉히는 시간이 필요해요.", 0),
         ("시험에 떨어졌어", "다음 기회가 있어요.", 1),
         ("강아지 산책시켰어", "강아지가 좋아했겠네요.", 0),
     ])
@@ -57,9 +57,45 @@ def test_offline_retrieves_by_morphemes_and_streams(tmp_path, cache):
     pieces = list(g.stream(_request("어제 엄마하고 크게 싸웠어요")))
     reply = "".join(pieces)
     assert len(pieces) > 3  # word by word
-    assert reply.startswith("먼저 마음을 가라앉히고 이야기해 보세요.")
-    assert reply.endswith("?")  # an open question is added where the reply has none
+    assert reply.startswith("어제 엄마하고 크게 싸우셨군요.")  # the user's own words, re-conjugated
+    assert "먼저 마음을 가라앉히는 시간이 필요해요." in reply  # a generic retrieved sentence
+    assert reply.endswith("?") and reply.count("?") == 1
     assert g.sources == {"seed": 0, "chatbotdata": 3}
+
+
+def test_offline_support_never_brings_someone_elses_details(tmp_path, cache):
+    from serving.generators.offline import OfflineGenerator
+
+    g = OfflineGenerator(_csv(tmp_path / "c.csv", [
+        ("회사 일이 많아서 잠을 못 자", "은퇴하신 아버지와 층간소음 이웃사이센터에 연락해 보셨어요.", 0),
+        ("회사 일이 많아서 잠을 못 자", "잠을 못 자면 마음도 쉽게 지쳐요.", 0),
+    ]), seed_path=_seed(tmp_path / "seed.jsonl", []))
+    reply = g.choose(_request("회사 일이 많아서 잠을 못 자요", "슬픔"))
+    assert "은퇴" not in reply and "층간소음" not in reply
+    assert "잠을 못 자면 마음도 쉽게 지쳐요." in reply
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("요즘 회사 일이 너무 많아서 잠을 잘 못 자요. 어떻게 하면 좋을까요?", "요즘 회사 일이 너무 많아서 잠을 잘 못 주무시는군요."),
+    ("남자친구랑 헤어졌어요. 너무 보고 싶어요", "남자친구랑 헤어지셨군요."),
+    ("시험이 내일인데 공부를 하나도 못 했어", "시험이 내일인데 공부를 하나도 못 하셨군요."),
+    ("아빠가 술만 마시면 소리를 질러요", "아빠가 술만 마시면 소리를 지르는군요."),
+    ("제가 너무 한심하게 느껴져요", "본인이 너무 한심하게 느껴지시는군요."),
+    ("자꾸 눈물이 나요. 이유도 모르겠어요", "자꾸 눈물이 나는군요."),
+    ("ㅠㅠ", None),
+    ("어떻게 해야 할까요?", None),
+])
+def test_reflection_uses_the_users_words(text, expected):
+    from serving.generators.offline_compose import reflect
+
+    assert reflect(text) == expected
+
+
+def test_question_bank_is_large_and_generic():
+    from serving.generators.offline_compose import all_questions
+
+    questions = all_questions()
+    assert len(set(questions)) >= 60 and all(q.endswith("?") for q in questions)
 
 
 def test_offline_never_repeats_a_reply_in_a_conversation(tmp_path, cache):
@@ -70,21 +106,27 @@ def test_offline_never_repeats_a_reply_in_a_conversation(tmp_path, cache):
                               + [("강아지 산책", f"다른 이야기 {i}번이에요.", 0) for i in range(5)]),
                          seed_path=_seed(tmp_path / "seed.jsonl", []))
     said: list[str] = []
-    for _ in range(40):  # more turns than pairs: matching ones, fallbacks, the rest, new pairings
+    for _ in range(40):  # more turns than feeling lines and topic questions
         said.append("".join(g.stream(_request("회사 일이 너무 힘들어", "슬픔", said))))
     assert len(set(said)) == len(said)
-    assert {s.split(".")[0] for s in said[:5]} == {f"답변 {i}번이에요" for i in range(5)}  # the matching ones first
+    assert all(s.count("?") == 1 for s in said)
+    questions = [s.rsplit(". ", 1)[-1] for s in said[:20]]
+    assert len(set(questions)) == 20  # a new question each turn while the bank lasts
 
 
 def test_offline_is_emotion_aware(tmp_path, cache):
     from serving.generators.offline import OfflineGenerator
 
     g = OfflineGenerator(_csv(tmp_path / "c.csv", [
-        ("시험 결과가 나왔어", "축하해요! 정말 잘됐네요!", 2),
-        ("시험 결과가 나왔어", "속상하셨겠어요.", 1),
+        ("시험 결과가 나왔어", "정말 잘됐네요!", 2),
+        ("시험 결과가 나왔어", "속상한 마음이 크겠어요.", 1),
     ]), seed_path=_seed(tmp_path / "seed.jsonl", []))
-    assert g.choose(_request("시험 결과가 나왔어", "슬픔")).startswith("속상하셨겠어요.")
-    assert g.choose(_request("시험 결과가 나왔어", "기쁨")).startswith("축하해요!")
+    sad = g.choose(_request("시험 결과가 나왔어", "슬픔"))
+    happy = g.choose(_request("시험 결과가 나왔어", "기쁨"))
+    assert "속상한 마음이 크겠어요." in sad and "잘됐네요" not in sad
+    assert "정말 잘됐네요!" in happy and "속상" not in happy
+    # a joyful label on a hurting message never gets a cheerful line
+    assert "기쁜" not in g.choose(_request("요즘 잠을 못 자서 너무 힘들어요", "기쁨"))
 
 
 def test_offline_uses_seed_conversations_and_caches_the_index(tmp_path, cache):
@@ -92,17 +134,18 @@ def test_offline_uses_seed_conversations_and_caches_the_index(tmp_path, cache):
 
     seed = _seed(tmp_path / "seed.jsonl", [[
         {"role": "user", "content": "새벽 세 시만 되면 잠이 깨요"},
-        {"role": "assistant", "content": "매일 새벽에 깨면 낮에도 많이 피곤하시겠어요. 요즘 잠들기 전엔 어떻게 지내세요?"},
+        {"role": "assistant", "content": "새벽에 깨면 낮에도 많이 피곤하시겠어요. 잠이 깨면 마음도 쉽게 지쳐요. 요즘 어떠세요?"},
         {"role": "user", "content": "휴대폰을 오래 봐요"},
-        {"role": "assistant", "content": "화면을 오래 보면 잠이 더 얕아지기도 해요. 휴대폰을 내려놓기 어려운 이유가 있을까요?"},
+        {"role": "assistant", "content": "휴대폰을 오래 보면 잠이 얕아지기도 해요. 내려놓기 어려운 이유가 있을까요?"},
     ]])
     g = OfflineGenerator(None, seed_path=seed)
     assert g.sources == {"seed": 2, "chatbotdata": 0}
-    assert g.choose(_request("요즘 새벽에 자꾸 잠이 깨요")).startswith("매일 새벽에 깨면")
+    reply = g.choose(_request("요즘 새벽에 자꾸 잠이 깨요"))
+    assert "잠이 깨면 마음도 쉽게 지쳐요." in reply and "낮" not in reply  # 낮: not the user's word
     cached = list((cache / "offline").glob("morphemes-*.json"))
     assert len(cached) == 1
     again = OfflineGenerator(None, seed_path=seed)  # from the cache
-    assert again.choose(_request("휴대폰을 자꾸 보게 돼요")).startswith("화면을 오래 보면")
+    assert "휴대폰을 오래 보면 잠이 얕아지기도 해요." in again.choose(_request("휴대폰을 자꾸 오래 봐요"))
 
 
 def test_offline_with_chatbotdata(shared_data, cache):

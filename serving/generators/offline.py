@@ -1,15 +1,14 @@
-"""Offline replies: BM25 retrieval over Kiwi morphemes, no language model.
+"""Offline replies, no language model: composed from the user's own words, never a whole
+retrieved reply (those carried other people's details: see `offline_compose`).
 
-The corpus is (user message → counsellor reply) pairs from our seed conversations
-(`data/seed_conversations.jsonl`) plus, when a path is given, ChatbotData (Q, A, label;
-~11.8k pairs). The user's message is analysed by Kiwi into content morphemes ("힘들/VA",
-"팀장/NN"), scored with BM25 (`bm25s`) against each pair's user side, then re-ranked:
-
-- emotion: candidates whose user side carries the detected emotion score higher, and a
-  cheerful reply is pushed down when the user is hurting (and vice versa);
-- source: our counselling-style seed replies get a small boost over ChatbotData's short ones;
-- no repeats: a reply this conversation already got (`request.avoid`) is never chosen again;
-- ending: a reply without a question gets one open question for the emotion, where it fits.
+A reply is: a reflection of the user's last statement (Kiwi) + an emotion-aware feeling line,
+at most one *generic* sentence retrieved from a similar message's reply, and one open question.
+Retrieval is query-to-query BM25 (`bm25s`) over Kiwi content morphemes ("힘들/VA", "팀장/NN") of
+the user side of (user message → counsellor reply) pairs from our seed conversations
+(`data/seed_conversations.jsonl`) plus, when a path is given, ChatbotData (Q, A, label; ~11.8k
+pairs), re-ranked by emotion (a cheerful reply is pushed down when the user is hurting) and
+source (seed replies slightly first). A reply this conversation already got (`request.avoid`)
+is never given again, and questions already asked are asked last.
 
 Tokenising ChatbotData with Kiwi takes ~10 s on a small CPU, so the analysed corpus is cached
 on disk (`$MAEUM_CACHE_DIR`, default ~/.cache/maeum) keyed by its content: later starts load it in
@@ -34,6 +33,8 @@ from maeum import paths
 from maeum.errors import ConfigError
 
 from .base import BaseGenerator, GenerationRequest
+from .offline_compose import (EMPATHY, all_questions, emotion_key, feeling_candidates, generic_sentence,
+                              question_candidates, reflect, sentence_parts, topic_of)
 
 logger = logging.getLogger(__name__)
 
@@ -47,42 +48,14 @@ _KEEP_PREFIXES = ("NN", "NP", "NR", "VV", "VA", "MAG", "XR", "SL", "SH", "SN", "
 _STOPWORDS = {"너무/MA", "정말/MA", "진짜/MA", "좀/MA", "그냥/MA", "많이/MA", "요즘/NN", "오늘/NN", "완전/NN", "것/NN",
               "수/NN", "거/NN", "때문/NN", "나/NP", "저/NP", "너/NP", "이/NP", "하/VV", "있/VA", "있/VV", "없/VA",
               "되/VV", "같/VA"}
+# support sentences: the best match's BM25 score must reach this, and a candidate this share of it
+MIN_SUPPORT_SCORE = 0.0  # strictly above; BM25 scale depends on the corpus size, so the cover test decides
+MIN_SUPPORT_RELATIVE = 0.6
+MIN_SUPPORT_COVER = 0.5  # share of the user's search terms the matched message must contain
 _NEGATIVE = {"슬픔", "분노", "불안", "상처", "당황"}
 _POSITIVE = {"기쁨"}
 # ChatbotData labels: 0 everyday, 1 breakup (negative), 2 love (positive)
 _CHATBOTDATA_VALENCE = {"0": None, "1": "negative", "2": "positive"}
-
-OPEN_QUESTIONS: dict[str, list[str]] = {
-    "슬픔": ["요즘 그 마음을 누구와 나눌 수 있었나요?", "그 일이 있고 나서 어떻게 지내고 계세요?",
-           "지금 가장 마음에 걸리는 건 어떤 부분이에요?"],
-    "분노": ["어떤 점이 가장 화가 나셨어요?", "그 상황에서 정말 바랐던 건 무엇이었어요?",
-           "그 감정이 올라올 때 보통 어떻게 하세요?"],
-    "불안": ["가장 걱정되는 부분은 어떤 거예요?", "그 걱정이 들 때 몸이나 마음은 어떤가요?",
-           "최악의 경우를 떠올리면 어떤 장면이 그려지세요?"],
-    "상처": ["그 말을 들었을 때 어떤 마음이 드셨어요?", "그 일이 지금까지도 마음에 남아 있나요?",
-           "그때 어떤 말을 듣고 싶으셨어요?"],
-    "당황": ["그 순간 어떤 생각이 가장 먼저 들었어요?", "지금은 마음이 좀 가라앉으셨어요?",
-           "그 뒤로 어떻게 하셨어요?"],
-    "기쁨": ["그 순간 기분이 어떠셨어요?", "그 기쁨을 누구와 나누고 싶으세요?",
-           "그렇게 되기까지 어떤 노력을 하셨어요?"],
-    "": ["조금 더 이야기해 주실 수 있을까요?", "요즘 마음은 어떻게 지내고 있어요?",
-         "그 이야기를 하면서 어떤 마음이 드세요?"],
-}
-
-FALLBACK_REPLIES: dict[str, list[str]] = {
-    "슬픔": ["많이 속상하셨겠어요.", "마음이 무겁게 느껴지는 하루였겠어요.", "그런 일을 겪으면 누구라도 슬플 거예요."],
-    "분노": ["정말 화가 날 만한 일이었네요.", "그런 대우를 받으면 억울하고 화가 나는 게 당연해요.",
-           "그 상황이 많이 답답하셨겠어요."],
-    "불안": ["마음이 많이 불안하셨겠어요.", "확실하지 않은 일을 기다리는 건 정말 힘들죠.",
-           "걱정이 꼬리에 꼬리를 무는 느낌이셨겠어요."],
-    "상처": ["그 말이 마음에 많이 아프게 남으셨겠어요.", "믿었던 만큼 더 상처가 되셨겠어요.",
-           "그런 일을 겪고도 이렇게 이야기해 주셔서 고마워요."],
-    "당황": ["갑작스러워서 많이 놀라셨겠어요.", "예상하지 못한 일이라 당황스러우셨겠어요.",
-           "그 순간 머릿속이 하얘지셨을 것 같아요."],
-    "기쁨": ["정말 기쁜 일이네요!", "이야기만 들어도 저까지 기분이 좋아져요.", "그동안의 노력이 빛을 본 것 같아요."],
-    "": ["이야기해 주셔서 고마워요.", "그런 일이 있었군요.", "말씀해 주신 내용을 잘 듣고 있어요."],
-}
-
 
 @dataclass(frozen=True)
 class Pair:
@@ -235,13 +208,17 @@ class OfflineGenerator(BaseGenerator):
         self.sources = {"seed": sum(p.source == "seed" for p in pairs),
                         "chatbotdata": sum(p.source == "chatbotdata" for p in pairs)}
         tokens = analysed_corpus([p.question for p in pairs], use_cache=use_cache)
+        self._terms = [frozenset(t) for t in tokens]
         self._retriever = bm25s.BM25(b=0.5)  # milder length penalty: seed questions are long
         self._retriever.index(tokens, show_progress=False)
         self._candidates = min(candidates, len(pairs))
         self._seed_mask = np.array([p.source == "seed" for p in pairs])
         self._valence = [p.valence for p in pairs]
         self._emotion_cache: dict[int, str | None] = {}  # corpus index -> emotion of its question
+        self._parts_cache: dict[int, list[tuple[str, frozenset[str], bool]]] = {}  # index -> reply sentences
         self._lock = threading.Lock()
+        for i in np.flatnonzero(self._seed_mask):  # a few hundred short replies: first replies stay fast
+            self._parts(int(i))
         logger.info("offline generator: %d pairs (%d seed, %d ChatbotData)", len(pairs), self.sources["seed"],
                     self.sources["chatbotdata"])
 
@@ -265,66 +242,81 @@ class OfflineGenerator(BaseGenerator):
             self._emotion_cache[i] = label
         return _valence(label)
 
-    def choose(self, request: GenerationRequest) -> str:
-        """The reply text (before streaming): best fitting, never one in `request.avoid`."""
-        scores = self._scores(request.user_text)
+    def _parts(self, i: int) -> list[tuple[str, frozenset[str], bool]]:
+        with self._lock:
+            parts = self._parts_cache.get(i)
+        if parts is None:
+            from serving.kiwi import get_kiwi
+
+            parts = sentence_parts(get_kiwi(), self.pairs[i].answer)
+            with self._lock:
+                self._parts_cache[i] = parts
+        return parts
+
+    def support(self, request: GenerationRequest, avoid: list[str] | None = None) -> str | None:
+        """One generic sentence from the best matching reply, or None when nothing fits well enough."""
+        text = request.user_text
+        avoid = avoid if avoid is not None else [_normalise(a) for a in request.avoid]
+        scores = self._scores(text)
         earlier_users = [m["content"] for m in request.messages[:-1] if m["role"] == "user"]
         if earlier_users:  # a little of the previous message, for follow-ups like "그래서 더 힘들어"
             scores = scores + 0.3 * self._scores(earlier_users[-1])
         best = float(scores.max()) if len(scores) else 0.0
-        avoid = [_normalise(a) for a in request.avoid]
+        if best <= MIN_SUPPORT_SCORE:
+            return None
         want = _valence(request.emotion)
-        reply = None
-        if best > 0:
-            top = np.argsort(-scores)[: self._candidates * 3]
-            ranked = []
-            for i in top:
-                if scores[i] <= 0:
-                    break
-                if _used(self.pairs[i].answer, avoid):
-                    continue
-                score = scores[i] / best
-                if self._seed_mask[i]:
-                    score += 0.1
-                if want is not None:
-                    got = self._question_valence(int(i))
-                    if got == want:
-                        score += 0.25
-                    elif got is not None:
-                        score -= 0.35
+        query = {t for t in morphemes(text) if t in self._retriever.vocab_dict}
+        ranked = []
+        for i in np.argsort(-scores)[: self._candidates]:
+            if scores[i] <= MIN_SUPPORT_SCORE:
+                break
+            # the matched message must say much of what the user said, not share one word
+            if not query or len(self._terms[i] & query) / len(query) < MIN_SUPPORT_COVER:
+                continue
+            score = scores[i] / best + (0.1 if self._seed_mask[i] else 0.0)
+            if want is not None:
+                got = self._question_valence(int(i))
+                if got == want:
+                    score += 0.25
+                elif got is not None:
+                    score -= 0.35
+            if score >= MIN_SUPPORT_RELATIVE:
                 ranked.append((score, int(i)))
-                if len(ranked) >= self._candidates:
-                    break
-            if ranked:
-                score, i = max(ranked)
-                if score >= 0.35:
-                    reply = self.pairs[i].answer
-        if reply is None:
-            reply = _pick(FALLBACK_REPLIES.get(request.emotion or "", FALLBACK_REPLIES[""]), avoid) \
-                or _pick(FALLBACK_REPLIES[""], avoid)
-        if reply is None:  # a very long conversation: any unused reply, best scored first
-            order = np.argsort(-scores, kind="stable")
-            reply = next((self.pairs[i].answer for i in order if not _used(self.pairs[i].answer, avoid)), None)
-        if reply is None:  # everything was said once: a new pairing of a reflection and a question
-            exact = set(avoid)
-            for text in (f"{f} {q}" for fs in FALLBACK_REPLIES.values() for f in fs
-                         for qs in OPEN_QUESTIONS.values() for q in qs):
-                if _normalise(text) not in exact:
-                    return text
-            return FALLBACK_REPLIES[""][0]
-        return self._with_question(reply, request.emotion, avoid)
+        if not ranked:
+            return None
+        user_nouns = {t.form for t in _kiwi().tokenize(text) if t.tag in ("NNG", "NNP")}
+        for _, i in sorted(ranked, key=lambda r: (-r[0], r[1])):
+            for sentence, nouns, ok in self._parts(i):
+                if ok and generic_sentence(nouns, user_nouns, text) and not _used(sentence, avoid):
+                    return sentence
+        return None
 
-    def _with_question(self, reply: str, emotion: str | None, avoid: list[str]) -> str:
-        if "?" in reply or len(reply) > 160:
-            return reply
-        bank = OPEN_QUESTIONS.get(emotion or "", OPEN_QUESTIONS[""])
-        question = _pick(bank, avoid) or _pick(OPEN_QUESTIONS[""], avoid)
-        if question is None:
-            return reply
-        ending = reply.rstrip()
-        if ending and ending[-1] not in ".!?…~":
-            ending += "."
-        return f"{ending} {question}"
+    def choose(self, request: GenerationRequest) -> str:
+        """The reply text (before streaming): reflection, feeling, maybe support, one question;
+        never a reply in `request.avoid`."""
+        text = request.user_text
+        avoid = [_normalise(a) for a in request.avoid]
+        exact = set(avoid)
+        emotion = request.emotion
+        earlier_users = [m["content"] for m in request.messages[:-1] if m["role"] == "user"]
+        topic = topic_of(text) or (topic_of(earlier_users[-1]) if earlier_users else None)
+        head = reflect(text)
+        if head is None or _used(head, avoid) and len(avoid) > 6:
+            empathy = EMPATHY.get(emotion_key(emotion, text), EMPATHY[""]) + EMPATHY[""]
+            head = _pick(empathy, avoid) or empathy[0]
+        support = self.support(request, avoid)
+        feelings = _unused_first(feeling_candidates(topic, emotion, text), avoid)
+        if support and support.rstrip(".!~ ").endswith(("겠어요", "겠네요", "겠죠")):
+            feelings = [None]  # the support already says the feeling
+        fitting = question_candidates(topic, emotion, text)
+        questions = _unused_first(fitting + [q for q in all_questions() if q not in fitting], avoid)
+        for question in questions:
+            for feeling in feelings:
+                for extra in ((support, None) if support else (None,)):
+                    reply = " ".join(p for p in (head, feeling, extra, question) if p)
+                    if _normalise(reply) not in exact:
+                        return reply
+        return " ".join(p for p in (head, feelings[0], questions[0]) if p)  # everything was said: say it again
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         reply = self.choose(request)
@@ -336,8 +328,20 @@ class OfflineGenerator(BaseGenerator):
 
 def _used(text: str, avoid: list[str]) -> bool:
     """Whether `text` was already part of a reply in this conversation (avoid: normalised replies)."""
+    if not avoid:
+        return False
     norm = _normalise(text)
     return bool(norm) and any(norm in a for a in avoid)
+
+
+def _unused_first(options: list[str], avoid: list[str]) -> list[str]:
+    return [o for o in options if not _used(o, avoid)] + [o for o in options if _used(o, avoid)]
+
+
+def _kiwi():
+    from serving.kiwi import get_kiwi
+
+    return get_kiwi()
 
 
 def _pick(options: list[str], avoid: list[str]) -> str | None:
