@@ -14,7 +14,8 @@ from serving.safety.models import LEVELS
 from serving.safety.textio import read_labelled
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "safety_eval.tsv"
-HARD_NEGATIVE_KINDS = {"hyperbole", "idiom", "media_third_person", "prevention", "sad_safe"}
+# `everyday`: risk words in everyday use ("옥상 텃밭", "캠핑용 로프", "약 모아두는 통"), hard negatives too.
+HARD_NEGATIVE_KINDS = {"hyperbole", "idiom", "media_third_person", "prevention", "sad_safe", "everyday"}
 CRISIS_KINDS = {"direct", "indirect", "slang_typo", "self_harm", "plan_means", "farewell",
                 "violence_from_others", "harm_to_others", "injection"}
 

@@ -144,6 +144,10 @@ def laughing(sentence: Sentence) -> bool:
     return bool(_LAUGH.search(sentence.compact))
 
 
+def laughing_text(compact: str) -> bool:
+    return bool(_LAUGH.search(compact))
+
+
 def names_everyday_thing(sentence: Sentence, before: str) -> bool:
     """An everyday noun before the signal (Korean objects precede the verb; later text is ignored)."""
     return any(tag in ("NNG", "NNP") and form not in _LIFE_AND_TIME_NOUNS and form in before

@@ -35,6 +35,15 @@ _EVERYDAY = re.compile(
 )
 # "죽겠다", "죽는 줄", "죽을 뻔", "죽을 맛", "죽어라", "죽이다"...: idioms, not wishes.
 _IDIOM_AFTER = re.compile(r"^(?:었(?!으면)|은|는병|기전|겠|을것같|을거같|을듯|는줄|을뻔|을맛|어라|어나|다살|기살기|이되든|었네|었어폰|여주|인다|이네|이는)")
+# A game: a character dies, respawns, loses items. Short names only as Kiwi tokens (롤, 마크, 템).
+_GAME_TOKENS = frozenset(
+    "게임 겜 배그 배틀그라운드 롤 롤체 마크 마인크래프트 캐릭 캐릭터 아이템 템 스폰 리스폰 부활 보스 몹 던전 레벨 렙 랭겜 랭크 솔랭 "
+    "킬 피시방 피방 오버워치 옵치 발로란트 피파 스팀 서든 메이플 로아 로스트아크 쿠키런 포켓몬 젤다 닌텐도 플스 "
+    "좀비 한타 탱커 힐러 딜러 퀘스트 레이드 파티원 세이브 스테이지 한판 용암 크리퍼 엔더맨 인벤".split()
+)
+_GAME = re.compile(r"게임|배틀그라운드|마인크래프트|리스폰|아이템|캐릭터|랭겜|솔랭|로스트아크|오버워치|발로란트|스테이지|세이브|인벤토리")
+# "선을 긋다" and drawing on the skin with a pen: not cutting.
+_DRAWN_LINE = re.compile(r"선(?:을|만|도)?(?:딱|확실히|분명히)?(?:그|긋)|펜|볼펜|매직|물감|색연필|사인펜|네임펜|마커|자로|밑줄|그림|타투스티커")
 _INTENT = re.compile(r"(?:ㄹ|을|할|갈|넣을|끊을)거|려고|ㄹ래|을래|기로|싶|뒀|놨|놓|둬|확인|준비|사왔|샀|왔어|앉아|서있|올라")
 _PREVENTION = re.compile(r"상담|매뉴얼|예방|교육|고위험|돕|도울|도와")
 _NEG_AFTER = re.compile(r"^.{0,4}(?:않|안|아니|없)")
@@ -57,6 +66,7 @@ def assess_sentence(sentence: Sentence) -> tuple[str, list[str]]:
     words = {f for f, _ in forms}
     cues: list[str] = []
     everyday = bool(_EVERYDAY.search(compact))
+    game = any(t.startswith("NN") and f in _GAME_TOKENS for f, t in forms) or bool(_GAME.search(compact))
 
     laughing = context.laughing(sentence) or "농담" in compact
     for i, (form, tag) in enumerate(forms):
@@ -69,7 +79,11 @@ def assess_sentence(sentence: Sentence) -> tuple[str, list[str]]:
                     or _NEG_AFTER.match(after) or (laughing and (context.trivial_cause(c_before) or True))
                     or _PREVENTION.search(compact)):
                 continue
+        if game and ((form, tag) in _DEATH or (form, tag) in _DISAPPEAR):
+            continue  # a character dying in a game
         if (form, tag) in _DEATH:
+            if form == "유서" and re.match(r"(?:가|도|는)?깊", c_after):
+                continue  # 유서 깊은: time-honoured
             if form == "죽" and (_IDIOM_AFTER.match(after) or _IDIOM_AFTER.match(c_after)):
                 continue
             if form == "장례식" and not re.search(r"(?:내|나의|제)장례식", compact):
@@ -79,7 +93,7 @@ def assess_sentence(sentence: Sentence) -> tuple[str, list[str]]:
             cues.append(f"death:{form}")
         elif (form, tag) in _DISAPPEAR:
             cues.append(f"disappear:{form}")
-        elif (form, tag) in _SELF_INJURY and (form != "그" or words & _BODY):
+        elif (form, tag) in _SELF_INJURY and (form != "그" or words & _BODY) and not _DRAWN_LINE.search(compact):
             cues.append(f"self_injury:{form}")
     if words & _BODY and words & _MARKS:
         cues.append("self_injury:marks")

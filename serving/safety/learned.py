@@ -93,7 +93,7 @@ def _train_binary(rows: Sequence[np.ndarray], y: np.ndarray, dim: int, *, l2: fl
 class LearnedClassifier:
     """Callable `(text) -> {"level", "score"}` for the assessor's classifier hook."""
 
-    def __init__(self, texts: Sequence[str], labels: Sequence[str], *, concern_threshold: float = 0.75,
+    def __init__(self, texts: Sequence[str], labels: Sequence[str], *, concern_threshold: float = 0.85,
                  crisis_threshold: float = 0.97, l2: float = 1e-3, epochs: int = 300, lr: float = 2.0,
                  min_count: int = 1):
         self.concern_threshold = concern_threshold

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from serving.safety import context
+from serving.safety import lexicon
 from serving.safety.lexicon import FAREWELL_HINTS, PLAN_HINT, SIGNALS, STRONG_FAREWELL_HINTS
 from serving.safety.models import Level, max_level
 from serving.safety.normalize import NormalisedText
@@ -64,12 +66,66 @@ def evaluate(text: NormalisedText) -> RuleVerdict:
     _combine_farewell(text, verdict)
     _combine_ambiguous_end(text, verdict)
     _combine_means(verdict)
+    own = _own_text(text)
+    _combine_height(own, verdict)
+    _combine_means_plan(own, verdict)
+    _combine_violence_now(text, own, verdict)
+    _combine_threat_plan(text, verdict)
+    _combine_bleeding(own, verdict)
     return verdict
 
 
 def _add(signals: list[Signal], signal: Signal) -> None:
     if signal not in signals:
         signals.append(signal)
+
+
+def _own_text(text: NormalisedText) -> str:
+    """The message's sentences that are the speaker's own (no film or class, no third-person subject)."""
+    return "".join(s.compact for s in text.sentences
+                   if not context.about_topic(s) and not context.third_person_subject(s))
+
+
+def _combine_height(own: str, verdict: RuleVerdict) -> None:
+    """At a height now ("한강 다리 위야") and looking down or unafraid: a crisis."""
+    place = lexicon.HEIGHT_NOW.search(own)
+    if place and lexicon.LOOKING_DOWN_UNAFRAID.search(own) and not lexicon.HEIGHT_EVERYDAY.search(own):
+        _add(verdict.signals, Signal("plan", "crisis", place.group(0), "at a height, looking down"))
+
+
+def _combine_means_plan(own: str, verdict: RuleVerdict) -> None:
+    """A means bought and only the place or the time left to pick ("끈 샀다. 어디다 걸지만 정하면 됨")."""
+    means = lexicon.MEANS_ACQUIRED.search(own)
+    if means and lexicon.PLAN_LEFT.search(own) and not lexicon.MEANS_EVERYDAY.search(own):
+        _add(verdict.signals, Signal("plan", "crisis", means.group(0), "means and a plan"))
+
+
+def _combine_violence_now(text: NormalisedText, own: str, verdict: RuleVerdict) -> None:
+    """Trouble at home happening now while the user hides or is afraid: violence, a crisis."""
+    message = text.compact
+    home = [s for s in verdict.signals if s.code == "unsafe_home" or (s.code.startswith("violence.from") and s.level != "crisis")]
+    door = lexicon.DOOR_FORCE.search(message) and re.search(lexicon.ACTOR, message)
+    if not (home or door) or context.laughing_text(message):
+        return
+    if lexicon.VIOLENCE_NOW.search(message) and lexicon.VIOLENCE_FEAR.search(message):
+        evidence = home[0].evidence if home else door.group(0)
+        verdict.signals = [s for s in verdict.signals if s not in home] + [
+            Signal("violence.from_others", "crisis", evidence, "happening now")]
+
+
+def _combine_threat_plan(text: NormalisedText, verdict: RuleVerdict) -> None:
+    """A threat to someone ("가만 안 둘 거예요") with when/where/with what decided: a crisis."""
+    threats = [s for s in verdict.signals if s.code == "violence.to_others" and s.level == "concern" and s.note != "said laughing"]
+    if threats and lexicon.THREAT_PLAN.search(text.compact):
+        verdict.signals = [s for s in verdict.signals if s not in threats] + [
+            Signal(s.code, "crisis", s.evidence, "with a plan") for s in threats]
+
+
+def _combine_bleeding(own: str, verdict: RuleVerdict) -> None:
+    """Bleeding that will not stop, with a sign of self-harm (not an accident): a crisis."""
+    bleeding = lexicon.BLEEDING.search(own)
+    if bleeding and lexicon.SELF_HARM_CONTEXT.search(own) and not lexicon.BLEEDING_ACCIDENT.search(own):
+        _add(verdict.signals, Signal("self_harm", "crisis", bleeding.group(0), "bleeding"))
 
 
 def _combine_farewell(text: NormalisedText, verdict: RuleVerdict) -> None:
