@@ -19,6 +19,7 @@ from maeum.errors import MaeumError
 COMMAND_MODULES = (
     "maeum.core_commands",
     "training.cli",
+    "training.style_cli",
     "serving.personas.cli",
     "serving.safety.cli",
     "serving.emotion.cli",
@@ -97,6 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and friends
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

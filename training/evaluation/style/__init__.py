@@ -1,0 +1,1 @@
+"""Style-transfer evaluation: style classifier, metrics, harness (`maeum eval style`)."""
