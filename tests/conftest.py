@@ -35,3 +35,19 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not beside this checkout")
     return SHARED_DATA
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """An empty database on every backend we test: a SQLite file, and PostgreSQL when
+    MAEUM_TEST_POSTGRES_URL names a server (a fresh schema per test)."""
+    from serving.store.testing import fresh_postgres_schema, postgres_test_url
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'maeum.db'}"
+        return
+    base = postgres_test_url()
+    if not base:
+        pytest.skip("MAEUM_TEST_POSTGRES_URL is not set")
+    with fresh_postgres_schema(base) as url:
+        yield url

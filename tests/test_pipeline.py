@@ -336,20 +336,6 @@ def test_delete_removes_every_row(pipeline):
     assert after["conversations"] == baseline["conversations"] - 1
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    from serving.store.testing import fresh_postgres_schema, postgres_test_url
-
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'chat.db'}"
-        return
-    base = postgres_test_url()
-    if not base:
-        pytest.skip("MAEUM_TEST_POSTGRES_URL is not set")
-    with fresh_postgres_schema(base) as url:
-        yield url
-
-
 def test_eight_threads_twenty_turns_no_cross_talk(database_url, offline, personas):
     offline.requests.clear()
     settings = ServingSettings.load(env={}, database_url=database_url)

@@ -7,26 +7,11 @@ import threading
 import pytest
 
 from serving.store import NotFound, Store, StoreError, database_url_from_path
-from serving.store.testing import fresh_postgres_schema, postgres_test_url
-
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'maeum.db'}"
-        return
-    base = postgres_test_url()
-    if not base:
-        pytest.skip("MAEUM_TEST_POSTGRES_URL is not set")
-    with fresh_postgres_schema(base) as url:
-        yield url
 
 
 @pytest.fixture
-def store(db_url):
-    s = Store(db_url)
+def store(database_url):
+    s = Store(database_url)
     yield s
     s.close()
 
@@ -135,12 +120,12 @@ def test_crisis_flags_the_conversation_and_errors_are_recorded(store):
     assert tid
 
 
-def test_restart_keeps_everything(db_url):
-    store = Store(db_url)
+def test_restart_keeps_everything(database_url):
+    store = Store(database_url)
     uid, cid, [r0, _] = _conversation(store)
     store.rate_reply(r0, 1)
     store.close()
-    reopened = Store(db_url)
+    reopened = Store(database_url)
     try:
         assert reopened.get_or_create_user("민지") == uid
         turns = reopened.conversation_turns(cid, uid)

@@ -117,27 +117,13 @@ def test_foreign_database_is_refused(tmp_path):
         Store(f"sqlite:///{tmp_path / 'other.db'}")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_url(request, tmp_path):
-    from serving.store.testing import fresh_postgres_schema, postgres_test_url
-
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'v1.db'}"
-        return
-    base = postgres_test_url()
-    if not base:
-        pytest.skip("MAEUM_TEST_POSTGRES_URL is not set")
-    with fresh_postgres_schema(base) as url:
-        yield url
-
-
-def test_v1_upgrade_on_every_backend(empty_url):
+def test_v1_upgrade_on_every_backend(database_url):
     """The same upgrade on the configured backends (ids from the database's own sequences)."""
     from datetime import datetime, timezone
 
     from serving.store.migrations import _v1_tables  # the frozen v1 schema
 
-    engine = create_engine(empty_url)
+    engine = create_engine(database_url)
     md = _v1_tables()
     when = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
     with engine.begin() as conn:
@@ -153,7 +139,7 @@ def test_v1_upgrade_on_every_backend(empty_url):
                                                       created_at=when)).inserted_primary_key[0]
         conn.execute(t["feedback"].insert().values(turn_id=tid, rating=1, created_at=when))
     engine.dispose()
-    store = Store(empty_url)
+    store = Store(database_url)
     try:
         assert store.schema_version() == SCHEMA_VERSION
         [turn] = store.conversation_turns(cid, uid)

@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .checks import OutputCheck
+from .learned_engine import LearnedEngineBase
 
 if TYPE_CHECKING:
     from serving.personas.schema import Persona
@@ -137,58 +137,7 @@ class StyleModelMeta:
         return cls(**known, extra=data)
 
 
-@dataclass
-class Fallback:
-    index: int
-    reason: str
-
-
-def log_fallbacks(engine: str, fallback, fallbacks: list[Fallback], total: int) -> None:
-    """One log line per reply: how many sentences fell back, and why (the check that failed)."""
-    if not fallbacks:
-        return
-    reasons = Counter(fb.reason.split(":", 1)[0] for fb in fallbacks)
-    first = fallbacks[0].reason
-    logger.info("%s style engine: %d of %d sentences fell back to %s (%s); e.g. sentence %d: %s", engine,
-                len(fallbacks), total, getattr(fallback, "name", "fallback"),
-                ", ".join(f"{k} {v}" for k, v in reasons.items()), fallbacks[0].index, first)
-
-
-def default_fallback():
-    """The rule engine (the serving default), or identity if it cannot be built here."""
-    try:
-        from serving.style.rules import RulesEngine
-
-        return RulesEngine(seed=0)
-    except Exception as exc:  # noqa: BLE001 - a fallback must always exist
-        from serving.style.base import IdentityEngine
-
-        logger.warning("rule engine unavailable (%s); falling back to identity", exc)
-        return IdentityEngine()
-
-
-class _PerThreadDiagnostics:
-    """`last_fallbacks` / `last_raw` of the calling thread: one engine serves many users at once,
-    and one user's diagnostics must never show up in another's."""
-
-    @property
-    def last_fallbacks(self) -> list[Fallback]:
-        return getattr(self._diag, "fallbacks", [])
-
-    @last_fallbacks.setter
-    def last_fallbacks(self, value: list[Fallback]) -> None:
-        self._diag.fallbacks = value
-
-    @property
-    def last_raw(self) -> list[str | None]:
-        return getattr(self._diag, "raw", [])
-
-    @last_raw.setter
-    def last_raw(self, value: list[str | None]) -> None:
-        self._diag.raw = value
-
-
-class KoBARTEngine(_PerThreadDiagnostics):
+class KoBARTEngine(LearnedEngineBase):
     """Persona-conditioned KoBART rewriter with checked outputs and a rule-engine fallback.
 
     After each `rewrite`, `last_fallbacks` (index, reason) and `last_raw` (the model's own
@@ -217,23 +166,6 @@ class KoBARTEngine(_PerThreadDiagnostics):
         self._loaded = model is not None
 
     # -- loading --------------------------------------------------------------------------
-    @property
-    def fallback(self):
-        if self._fallback is None:
-            self._fallback = default_fallback()
-        return self._fallback
-
-    def load(self) -> bool:
-        """Load the checkpoint once. False (and `unavailable` says why) when it cannot be used."""
-        if self._loaded:
-            return self.unavailable is None
-        with self._load_lock:
-            if self._loaded:
-                return self.unavailable is None
-            ok = self._load()
-            self._loaded = True
-            return ok
-
     def _load(self) -> bool:
         import torch
 
@@ -333,18 +265,3 @@ class KoBARTEngine(_PerThreadDiagnostics):
                 )
             outputs += [t.strip() for t in tok.batch_decode(generated, skip_special_tokens=True)]
         return outputs
-
-    def _fall_back(self, out: list[str], sentences: list[str], indices: list[int], persona, reasons) -> list[str]:
-        for i in indices:
-            why = reasons[i] if isinstance(reasons, dict) else reasons
-            self.last_fallbacks.append(Fallback(i, why))
-            logger.debug("kobart style engine: sentence %d falls back: %s", i, why)
-        log_fallbacks("kobart", self.fallback, self.last_fallbacks, len(sentences))
-        try:
-            rewritten = self.fallback.rewrite([sentences[i] for i in indices], persona)
-        except Exception as exc:  # noqa: BLE001 - never raise on odd text
-            logger.warning("fallback engine failed (%s); keeping the sentences unchanged", exc)
-            rewritten = [sentences[i] for i in indices]
-        for i, text in zip(indices, rewritten):
-            out[i] = text
-        return out

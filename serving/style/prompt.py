@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .checks import OutputCheck
-from .kobart import Fallback, _PerThreadDiagnostics, default_fallback, log_fallbacks
+from .learned_engine import LearnedEngineBase
 
 if TYPE_CHECKING:
     from serving.personas.schema import Persona
@@ -44,7 +44,7 @@ def build_messages(sentence: str, persona: Any, n_examples: int = 6) -> tuple[st
     return system, messages
 
 
-class PromptEngine(_PerThreadDiagnostics):
+class PromptEngine(LearnedEngineBase):
     """Few-shot persona rewriting by a causal LM (a path, or a model + tokenizer pair)."""
 
     name = "prompt"
@@ -67,22 +67,6 @@ class PromptEngine(_PerThreadDiagnostics):
         self._diag = threading.local()
         self._load_lock = threading.Lock()
         self._loaded = False
-
-    @property
-    def fallback(self):
-        if self._fallback is None:
-            self._fallback = default_fallback()
-        return self._fallback
-
-    def load(self) -> bool:
-        if self._loaded:
-            return self.unavailable is None
-        with self._load_lock:
-            if self._loaded:
-                return self.unavailable is None
-            ok = self._load()
-            self._loaded = True
-            return ok
 
     def _load(self) -> bool:
         import torch
@@ -196,18 +180,4 @@ class PromptEngine(_PerThreadDiagnostics):
                 out[i] = text
         if failed:
             self._fall_back(out, sentences, sorted(failed), persona, failed)
-        return out
-
-    def _fall_back(self, out, sentences, indices, persona, reasons: dict) -> list[str]:
-        for i in indices:
-            self.last_fallbacks.append(Fallback(i, reasons[i]))
-            logger.debug("prompt style engine: sentence %d falls back: %s", i, reasons[i])
-        log_fallbacks("prompt", self.fallback, self.last_fallbacks, len(sentences))
-        try:
-            rewritten = self.fallback.rewrite([sentences[i] for i in indices], persona)
-        except Exception as exc:  # noqa: BLE001
-            logger.warning("fallback engine failed (%s); keeping the sentences unchanged", exc)
-            rewritten = [sentences[i] for i in indices]
-        for i, text in zip(indices, rewritten):
-            out[i] = text
         return out
