@@ -57,14 +57,16 @@ def data_dir() -> Path | None:
 
 
 def data_file(name: str) -> Path:
-    """A file we ship in `data/`, with a clear error when the folder cannot be found."""
-    folder = data_dir()
-    if folder is None or not (folder / name).exists():
-        raise FileNotFoundError(
-            f"bundled data file {name!r} not found (looked in {folder or 'no data folder'}); "
-            f"set {DATA_ENV} to the folder that holds it"
-        )
-    return folder / name
+    """A file we ship in `data/`: $MAEUM_DATA_DIR, then the checkout, then a wheel install."""
+    candidates = [Path(os.environ[DATA_ENV])] if os.environ.get(DATA_ENV) else []
+    candidates += [base / "data" for base in [REPO_ROOT, *_installed_share()]]
+    for folder in candidates:
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(
+        f"bundled data file {name!r} not found (looked in {', '.join(map(str, candidates))}); "
+        f"set {DATA_ENV} to the folder that holds it"
+    )
 
 
 def shared_data_dir() -> Path | None:

@@ -44,14 +44,11 @@ def read_labelled(path: str | Path, labels: tuple[str, ...]) -> list[dict[str, s
 
 
 def bundled_data_file(name: str) -> Path:
-    """A file we ship in `data/`: the configured data folder first, then the checkout."""
+    """A file we ship in `data/` (see maeum.paths.data_file), or an error asking for --data."""
     try:
         return paths.data_file(name)
-    except FileNotFoundError:
-        for base in (paths.REPO_ROOT / "data", *(p / "data" for p in paths._installed_share())):
-            if (base / name).is_file():
-                return base / name
-        raise MaeumError(f"bundled data file {name!r} not found; pass --data FILE") from None
+    except FileNotFoundError as exc:
+        raise MaeumError(f"{exc}; or pass --data FILE") from None
 
 
 def _tsv_rows(content: str, name: str, required: tuple[str, ...]) -> list[dict[str, str]]:
