@@ -107,3 +107,31 @@ def test_cli_classify_and_eval(tmp_path, capsys):
     assert main(["emotion", "eval", "--split", "test"]) == 0
     assert "accuracy" in capsys.readouterr().out
     assert main(["emotion", "eval", "--split", "test", "--min-accuracy", "1.01"]) == 1
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("요즘 회사 일이 너무 많아서 잠을 잘 못 자요. 어떻게 하면 좋을까요?", {"기쁨", "중립"}),
+    ("퇴근하고 나면 너무 지쳐서 아무것도 못 하겠어", {"기쁨", "중립"}),
+    ("하나도 안 기뻐", {"기쁨"}),
+    ("요즘은 즐겁지 않아", {"기쁨"}),
+    ("이사 가는데 짐 정리 어떻게 하면 좋을까요?", {"기쁨"}),
+])
+def test_help_requests_negation_and_distress_are_not_joy(text, wrong):
+    assert classify(text).label not in wrong
+
+
+def test_lexicon_alone_still_works_without_the_learned_model():
+    lexicon_only = EmotionClassifier(learned=False)
+    assert lexicon_only.classify("너무 행복해").label == "기쁨"
+    assert lexicon_only.classify("요즘 너무 피곤하고 힘들어").label == "슬픔"
+    assert EmotionClassifier(training_rows=[]).classify("너무 행복해").label == "기쁨"
+
+
+def test_learned_model_generalises_across_splits():
+    # grouped by split: the model never sees the split it is scored on
+    rows = read_labelled(DATA, EMOTIONS)
+    learned_only = {"rules": False, "learned_share": 1.0, "confident_weight": 1e9}
+    held = [r for r in rows if r["split"] == "holdout2"]
+    model = EmotionClassifier(training_rows=[r for r in rows if r["split"] != "holdout2"], **learned_only)
+    correct = sum(model.classify(r["text"]).label == r["label"] for r in held)
+    assert correct / len(held) >= 0.6
