@@ -224,17 +224,7 @@ class KoBARTEngine(LearnedEngineBase):
             return self._fall_back(out, sentences, todo, persona, reason)
         generated = self.generate([sentences[i] for i in todo], style,
                                   contexts=[sentences[i - 1] if i > 0 else None for i in todo])
-        failed: dict[int, str] = {}
-        for i, text in zip(todo, generated):
-            self.last_raw[i] = text
-            why = self.check.check(sentences[i], text)
-            if why:
-                failed[i] = why
-            else:
-                out[i] = text
-        if failed:
-            self._fall_back(out, sentences, sorted(failed), persona, failed)
-        return out
+        return self._accept_checked(out, sentences, todo, generated, persona)
 
     def generate(self, sentences: list[str], style: str, contexts: list[str | None] | None = None) -> list[str]:
         """Raw model outputs for `sentences` in `style`: one batched generate per `max_batch` sentences."""

@@ -74,6 +74,21 @@ class LearnedEngineBase:
     def _load(self) -> bool:  # pragma: no cover - every engine defines it
         raise NotImplementedError
 
+    def _accept_checked(self, out: list[str], sentences: list[str], todo: list[int], generated: list[str],
+                        persona) -> list[str]:
+        """Keep each generated sentence that passes `self.check`; the rest go to the fallback."""
+        failed: dict[int, str] = {}
+        for i, text in zip(todo, generated):
+            self.last_raw[i] = text
+            why = self.check.check(sentences[i], text)
+            if why:
+                failed[i] = why
+            else:
+                out[i] = text
+        if failed:
+            self._fall_back(out, sentences, sorted(failed), persona, failed)
+        return out
+
     def _fall_back(self, out: list[str], sentences: list[str], indices: list[int], persona, reasons) -> list[str]:
         """Rewrite `sentences[i]` for i in `indices` with the fallback engine; `reasons` is one
         reason for all or a dict index -> reason."""

@@ -170,14 +170,4 @@ class PromptEngine(LearnedEngineBase):
             generated = self.generate([sentences[i] for i in todo], persona)
         except Exception as exc:  # noqa: BLE001 - never raise on odd text
             return self._fall_back(out, sentences, todo, persona, {i: f"generation failed: {exc}" for i in todo})
-        failed = {}
-        for i, text in zip(todo, generated):
-            self.last_raw[i] = text
-            why = self.check.check(sentences[i], text)
-            if why:
-                failed[i] = why
-            else:
-                out[i] = text
-        if failed:
-            self._fall_back(out, sentences, sorted(failed), persona, failed)
-        return out
+        return self._accept_checked(out, sentences, todo, generated, persona)
