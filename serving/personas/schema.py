@@ -14,11 +14,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from serving.style.levels import SpeechLevel
+from training.loaders.smilestyle import SMILESTYLE_STYLES
 
-# The 17 styles of the SmileStyle corpus: the label a learned style model is asked for.
-SMILESTYLE_LABELS = ("formal", "informal", "android", "azae", "chat", "choding", "emoticon", "enfp",
-                     "gentle", "halbae", "halmae", "joongding", "king", "naruto", "seonbi", "sosim",
-                     "translator")
+# The 17 styles of the SmileStyle corpus (defined once, by its loader): the label a learned
+# style model is asked for.
+SMILESTYLE_LABELS = SMILESTYLE_STYLES
 # Endings a 해체 persona may put on statements instead of -어 (see serving/style/render.py).
 STATEMENT_TAILS = ("다니까", "구먼")
 
