@@ -15,6 +15,7 @@ from pathlib import Path
 PERSONAS_ENV = "MAEUM_PERSONAS_DIR"
 DATA_ENV = "MAEUM_DATA_DIR"
 SHARED_DATA_ENV = "MAEUM_SHARED_DATA_DIR"
+CACHE_ENV = "MAEUM_CACHE_DIR"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,3 +76,14 @@ def shared_data_dir() -> Path | None:
         return Path(os.environ[SHARED_DATA_ENV])
     candidate = REPO_ROOT.parent / "shared" / "data"
     return candidate if candidate.is_dir() else None
+
+
+def cache_dir() -> Path:
+    """Derived data kept between runs (analysed corpora, embeddings, trained heads).
+
+    $MAEUM_CACHE_DIR, else $XDG_CACHE_HOME/maeum, else ~/.cache/maeum. Everything in it can be
+    deleted: it is rebuilt, keyed by a hash of its inputs.
+    """
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "maeum"

@@ -1,0 +1,79 @@
+"""The shared encoder and heads: real USE-m3, real disk caches."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from serving.semantic import SoftmaxHead, cached_embeddings, embed_one, get_encoder, train_or_load_head
+from serving.semantic.heads import HeadConfig
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAEUM_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def test_encoder_is_shared_and_normalised():
+    enc = get_encoder()
+    assert get_encoder() is enc
+    vectors = enc.encode(["죽고 싶어요", "오늘 날씨 좋네", ""])
+    assert vectors.shape == (3, enc.dim) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_meaning_is_closer_than_words():
+    enc = get_encoder()
+    a, b, c = enc.encode(["너무 슬퍼서 눈물이 나요", "마음이 아프고 울고 싶어", "내일 점심 메뉴는 김치찌개"])
+    assert a @ b > a @ c
+
+
+def test_embed_one_remembers_the_text():
+    first = embed_one("같은 문장은 한 번만 계산해요")
+    assert embed_one("같은 문장은 한 번만 계산해요") is first
+    assert not first.flags.writeable
+
+
+def test_corpus_embeddings_are_cached_on_disk(tmp_path):
+    texts = ["안녕하세요", "고마워요", "잠이 안 와요"]
+    first = cached_embeddings(texts, namespace="unit")
+    files = list((tmp_path / "cache" / "embeddings").glob("unit-*.npy"))
+    assert len(files) == 1
+    assert np.array_equal(cached_embeddings(texts, namespace="unit"), first)
+    cached_embeddings(texts + ["하나 더"], namespace="unit")
+    assert len(list((tmp_path / "cache" / "embeddings").glob("unit-*.npy"))) == 2
+
+
+def test_damaged_cache_is_rebuilt(tmp_path):
+    texts = ["하나", "둘"]
+    cached_embeddings(texts, namespace="bad")
+    (file,) = (tmp_path / "cache" / "embeddings").glob("bad-*.npy")
+    file.write_bytes(b"not numpy")
+    again = cached_embeddings(texts, namespace="bad")
+    assert again.shape == (2, get_encoder().dim)
+
+
+def test_head_learns_calibrates_and_round_trips(tmp_path):
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(3, 16))
+    labels = [c for c in ("가", "나", "다") for _ in range(60)]
+    x = np.stack([centres["가나다".index(c)] + 0.8 * rng.normal(size=16) for c in labels]).astype(np.float32)
+    head = SoftmaxHead.fit(x, labels, HeadConfig(steps=300))
+    accuracy = np.mean([head.classes[i] == c for i, c in zip(head.predict_proba(x).argmax(1), labels)])
+    assert accuracy > 0.9
+    assert 0.2 <= head.temperature <= 10
+    head.save(tmp_path / "h.npz")
+    loaded = SoftmaxHead.load(tmp_path / "h.npz")
+    assert loaded.classes == head.classes
+    assert np.allclose(loaded.predict_proba(x), head.predict_proba(x))
+
+
+def test_train_or_load_head_reuses_the_saved_head(tmp_path):
+    texts = [f"문장 {i}" for i in range(40)]
+    labels = ["a" if i % 2 else "b" for i in range(40)]
+    x = np.eye(40, 8, dtype=np.float32) + np.array([[i % 2] * 8 for i in range(40)], dtype=np.float32)
+    first = train_or_load_head("unit", texts, labels, features=x, encoder_name="test")
+    files = list((tmp_path / "cache" / "heads").glob("unit-*.npz"))
+    assert len(files) == 1
+    second = train_or_load_head("unit", texts, labels, features=x * 0, encoder_name="test")
+    assert np.allclose(second.weights, first.weights)  # loaded, not retrained on the zero features
