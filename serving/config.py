@@ -71,7 +71,10 @@ class OpenAISettings(_Section):
     base_url: str = "http://localhost:8000/v1"
     api_key: str = "EMPTY"  # vLLM accepts anything unless started with --api-key
     model: str = "maeum"  # the served name: a --lora-modules name or --served-model-name
-    timeout: float = Field(60.0, gt=0)  # seconds, per request (connect and between streamed chunks)
+    # Seconds the user may wait for the first token (one deadline over every retry), and at most
+    # between streamed chunks; connect_timeout: for opening the connection.
+    timeout: float = Field(30.0, gt=0)
+    connect_timeout: float = Field(5.0, gt=0)
     retries: int = Field(2, ge=0, le=10)  # extra attempts before the first token arrives
     # Sent as-is in the request body (vLLM extras such as {"stop_token_ids": [32000]}).
     extra_body: dict[str, Any] = Field(default_factory=dict)

@@ -303,6 +303,10 @@ class StubServer:
         self.delay_before = 0.0  # seconds before the response starts
         self.chunk_delay = 0.0
         self.pieces = ["안녕하세요. ", "많이 ", "힘드셨죠? ", "천천히 ", "이야기해 주세요."]
+        self.finish_reason = "stop"  # None: the stream ends with neither a finish_reason nor [DONE]
+        self.error_event = None  # sent after the pieces instead of the end (vLLM's shape)
+        self.refuse_fields = ()  # answer 422 (FastAPI's shape) when the body has any of these
+        self.hang = False  # accept the request and never answer
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -314,6 +318,18 @@ class StubServer:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 stub.requests.append(body)
+                if stub.hang:
+                    time.sleep(30)
+                    return
+                refused = sorted(set(stub.refuse_fields) & set(body))
+                if refused:
+                    payload = json.dumps({"detail": f"Unexpected fields in the request: {set(refused)}"}).encode()
+                    self.send_response(422)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
                 if stub.fail_first > 0 or stub.status:
                     status = stub.status or 503
                     stub.fail_first -= 1
@@ -336,7 +352,13 @@ class StubServer:
                         self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
                         self.wfile.flush()
                         time.sleep(stub.chunk_delay)
-                    self.wfile.write(b"data: [DONE]\n\n")
+                    if stub.error_event is not None:
+                        error = {"error": {"message": stub.error_event, "type": "InternalServerError", "code": 500}}
+                        self.wfile.write(f"data: {json.dumps(error)}\n\n".encode())
+                    elif stub.finish_reason is not None:
+                        end = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                               "choices": [{"index": 0, "delta": {}, "finish_reason": stub.finish_reason}]}
+                        self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     pass
@@ -416,9 +438,9 @@ def test_openai_timeout(stub):
     started = time.perf_counter()
     with pytest.raises(GeneratorUnavailable) as info:
         list(g.stream(_request("안녕")))
-    assert time.perf_counter() - started < 1.9
-    assert "늦어요" in info.value.user_message or "연결할 수 없어요" in info.value.user_message
-    assert len(stub.requests) == 2
+    assert time.perf_counter() - started < 1.0
+    assert "늦어요" in info.value.user_message
+    assert len(stub.requests) == 1  # the timeout is one deadline: no time is left for a retry
 
 
 def test_openai_unreachable_server_has_a_korean_message():
@@ -430,3 +452,87 @@ def test_openai_unreachable_server_has_a_korean_message():
         list(g.stream(_request("안녕")))
     assert "모델 서버에 연결할 수 없어요" in info.value.user_message
     assert f"127.0.0.1:{port}" in str(info.value)
+
+
+def test_openai_reports_a_complete_reply(stub):
+    stream = _openai(stub.url, chat_format="eeve").stream(_request("안녕"))
+    assert stream.finish_reason is None
+    assert "".join(stream) == "".join(stub.pieces)
+    assert stream.finish_reason == "stop" and not stream.incomplete
+
+
+@pytest.mark.parametrize("finish_reason, reported", [("length", "length"), (None, "cut")])
+def test_openai_marks_a_cut_reply_incomplete(stub, finish_reason, reported):
+    stub.finish_reason = finish_reason
+    stream = _openai(stub.url, chat_format="eeve").stream(_request("안녕"))
+    assert "".join(stream) == "".join(stub.pieces)  # the text that came is kept
+    assert stream.finish_reason == reported and stream.incomplete
+
+
+def test_openai_stop_string_is_a_complete_end(stub):
+    stub.pieces = ["괜찮아요.", "\nHuman: 다음 턴", " 계속"]
+    stub.finish_reason = None
+    stream = _openai(stub.url, chat_format="eeve").stream(_request("안녕"))
+    assert "".join(stream) == "괜찮아요."
+    assert stream.finish_reason == "stop"
+
+
+def test_openai_error_event_is_a_server_error_not_unreachable(stub):
+    from serving.generators.base import ServerStreamError
+
+    stub.error_event = "CUDA out of memory"
+    g = _openai(stub.url, chat_format="eeve", retries=2)
+    with pytest.raises(ServerStreamError) as info:
+        list(g.stream(_request("안녕")))
+    assert info.value.server_message == "CUDA out of memory" and info.value.after_text
+    assert "CUDA out of memory" in str(info.value)
+    assert "연결할 수 없어요" not in info.value.user_message and "오류" in info.value.user_message
+    assert len(stub.requests) == 1  # shown text is never retried
+
+
+def test_openai_drops_refused_vllm_extras_and_logs_why(stub, caplog):
+    stub.refuse_fields = ("stop_token_ids",)
+    g = _openai(stub.url, chat_format="eeve", extra_body={"stop_token_ids": [32000], "seed": 3})
+    with caplog.at_level("WARNING", logger="serving.generators.openai_gen"):
+        assert "".join(g.stream(_request("안녕"))) == "".join(stub.pieces)
+    first, second = stub.requests
+    assert first["stop_token_ids"] == [32000] and "stop_token_ids" not in second and second["seed"] == 3
+    assert "Unexpected fields in the request" in caplog.text and "stop_token_ids" in caplog.text
+    "".join(g.stream(_request("안녕")))  # the next turn does not ask again
+    assert "stop_token_ids" not in stub.requests[2]
+
+
+def test_openai_never_answering_server_gives_up_within_the_timeout(stub):
+    stub.hang = True
+    g = _openai(stub.url, chat_format="eeve", timeout=1.0, retries=2)
+    started = time.perf_counter()
+    with pytest.raises(GeneratorUnavailable) as info:
+        list(g.stream(_request("안녕")))
+    waited = time.perf_counter() - started
+    assert waited < 1.6, waited  # one deadline over every retry, not attempts × timeout
+    assert "늦어요" in info.value.user_message
+
+
+def test_openai_default_wait_is_bounded():
+    from serving.config import ServingSettings
+
+    o = ServingSettings().openai
+    # a server that never answers costs the user `timeout` seconds, whatever `retries` is
+    assert o.timeout <= 30 and o.connect_timeout <= 5
+
+
+def test_openai_format_from_the_adapter_run_card(stub, tmp_path, caplog):
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "run_card.json").write_text(json.dumps({"model": {"chat_format": "eeve"}}), encoding="utf-8")
+    g = _openai(stub.url, adapter_path=str(adapter))
+    with caplog.at_level("INFO", logger="serving.generators.openai_gen"):
+        "".join(g.stream(_request("안녕")))
+    assert stub.requests[0]["stop"] == ["<|im_end|>", "\nHuman:"]
+    assert f"run card {adapter / 'run_card.json'}" in caplog.text
+
+
+def test_openai_no_known_format_sends_no_stops_and_says_so(stub, caplog):
+    with caplog.at_level("WARNING", logger="serving.generators.openai_gen"):
+        "".join(_openai(stub.url).stream(_request("안녕")))
+    assert "stop" not in stub.requests[0] and "no stop strings are sent" in caplog.text

@@ -44,7 +44,10 @@ def build_generator(settings: ServingSettings) -> Generator:
         from .openai_gen import OpenAIGenerator
 
         o = settings.openai
-        return OpenAIGenerator(o.base_url, o.model, api_key=o.api_key, timeout=o.timeout, retries=o.retries,
-                               chat_format=settings.resolved_chat_format(), temperature=s.temperature,
-                               top_p=s.top_p, max_new_tokens=s.max_new_tokens, extra_body=o.extra_body)
+        # chat_format None: the generator finds the served model's format (run card, template, name)
+        return OpenAIGenerator(o.base_url, o.model, api_key=o.api_key, timeout=o.timeout,
+                               connect_timeout=o.connect_timeout, retries=o.retries, chat_format=settings.chat_format,
+                               adapter_path=settings.adapter_path, model_path=settings.model_name_or_path,
+                               temperature=s.temperature, top_p=s.top_p, max_new_tokens=s.max_new_tokens,
+                               extra_body=o.extra_body)
     raise ConfigError(f"unknown generator {settings.generator!r}; choose one of {', '.join(GENERATORS)}")

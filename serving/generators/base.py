@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -47,6 +47,53 @@ class GenerationError(MaeumError):
 
 class GeneratorUnavailable(GenerationError):
     """The model server cannot be reached (after retries)."""
+
+
+class ServerStreamError(GenerationError):
+    """The model server sent an error event in the stream (it was reached; generation failed there).
+
+    `server_message` is the server's own explanation; `after_text` says whether some of the
+    reply had already been yielded (a partial reply)."""
+
+    def __init__(self, message: str, user_message: str | None = None, *, server_message: str = "",
+                 after_text: bool = False):
+        super().__init__(message, user_message)
+        self.server_message = server_message
+        self.after_text = after_text
+
+
+# How a reply ended. Only "stop" (the model ended its turn, or a stop string matched) is complete.
+COMPLETE_FINISH_REASONS = frozenset({"stop"})
+
+
+class ReplyStream(Iterator[str]):
+    """The text pieces of one reply; once exhausted, `finish_reason` says how it ended.
+
+    finish_reason: None while streaming (or when the caller closed it early); "stop" when the
+        model ended its turn or a stop string matched; "length" when max_tokens cut it; "cut"
+        when the stream ended without an end signal (no finish_reason, no [DONE]); or what the
+        server said ("content_filter", ...). `incomplete` is True for anything but "stop".
+    `pieces(self)` makes the raw piece iterator; it sets `finish_reason` before it returns.
+    """
+
+    def __init__(self, pieces: Callable[[ReplyStream], Iterator[str]], stop_strings: Sequence[str] = ()):
+        self.finish_reason: str | None = None
+        self._out = stream_with_stops(pieces(self), stop_strings)
+
+    def __next__(self) -> str:
+        try:
+            return next(self._out)
+        except StopIteration:
+            if self.finish_reason is None:  # the raw stream was closed because a stop string matched
+                self.finish_reason = "stop"
+            raise
+
+    @property
+    def incomplete(self) -> bool:
+        return self.finish_reason is not None and self.finish_reason not in COMPLETE_FINISH_REASONS
+
+    def close(self) -> None:
+        self._out.close()
 
 
 @runtime_checkable
