@@ -536,3 +536,25 @@ def test_openai_no_known_format_sends_no_stops_and_says_so(stub, caplog):
     with caplog.at_level("WARNING", logger="serving.generators.openai_gen"):
         "".join(_openai(stub.url).stream(_request("안녕")))
     assert "stop" not in stub.requests[0] and "no stop strings are sent" in caplog.text
+
+
+def test_served_format_from_a_vllm_model_list(tmp_path):
+    from serving.generators.served_format import resolve_served_format
+
+    # vLLM lists a LoRA as {"id": name, "root": adapter path, "parent": base model id}
+    lora = {"id": "maeum-dpo", "root": str(tmp_path / "not-here"), "parent": "yanolja/EEVE-Korean-Instruct-10.8B-v1.0"}
+    choice = resolve_served_format(None, model="maeum-dpo", served=[lora])
+    assert choice.name == "eeve" and "parent" in choice.source
+    assert choice.stop_strings == ["<|im_end|>", "\nHuman:"]
+    assert resolve_served_format("kullm3", model="maeum-dpo", served=[lora]).stop_strings == ["</s>", "[INST]"]
+
+
+def test_served_format_matches_our_template_by_rendering(tmp_path):
+    from maeum.chat_format import EEVE_TEMPLATE, KULLM3_TEMPLATE
+    from serving.generators.served_format import format_from_folder, match_template
+
+    assert match_template(EEVE_TEMPLATE) == "eeve" and match_template(KULLM3_TEMPLATE) == "kullm3"
+    assert match_template("{{ messages[0]['content'] }}") is None and match_template("{% broken") is None
+    (tmp_path / "tokenizer_config.json").write_text(json.dumps({"chat_template": KULLM3_TEMPLATE}), encoding="utf-8")
+    choice = format_from_folder(tmp_path)
+    assert choice.name == "kullm3" and choice.source.endswith("tokenizer_config.json")
