@@ -71,8 +71,8 @@ class ReplyStream(Iterator[str]):
 
     finish_reason: None while streaming (or when the caller closed it early); "stop" when the
         model ended its turn or a stop string matched; "length" when max_tokens cut it; "cut"
-        when the stream ended without an end signal (no finish_reason, no [DONE]); or what the
-        server said ("content_filter", ...). `incomplete` is True for anything but "stop".
+        when the stream ended without a finish_reason (the connection closed early, with or
+        without [DONE]); or what the server said ("content_filter", ...). `incomplete` is True for anything but "stop".
     `pieces(self)` makes the raw piece iterator; it sets `finish_reason` before it returns.
     """
 
