@@ -70,7 +70,11 @@ def test_shipped_personas_are_distinct_and_fit_for_counselling():
     assert levels["professional"] is SpeechLevel.HAPSYO and levels["android"] is SpeechLevel.HAPSYO
     assert levels["friend"] is SpeechLevel.HAE and levels["king"] is SpeechLevel.HAO
     assert levels["seonbi"] is SpeechLevel.HAO
-    assert "다니까" in registry.get("naruto").style.decorations.statement_tails
+    from serving.style.voice import voice_of
+
+    assert "다니깐" in dict(voice_of(registry.get("naruto")).statement_tails)  # mined from SmileStyle
+    assert "는가" in dict(voice_of(registry.get("king")).question_tails)
+    assert voice_of(registry.get("android")).clipped
 
 
 def test_greetings_carry_no_playful_decoration():

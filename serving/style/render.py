@@ -15,7 +15,7 @@ from __future__ import annotations
 from serving.style.analysis import Tok, join
 from serving.style.endings import HEARSAY, Family, Mood, intimate_form, polite_form
 from serving.style.hangul import attach_formal, attach_hao, ends_with_vowel_sound, final_of
-from serving.style.levels import SpeechLevel
+from serving.style.levels import HAO_TAILS, QUESTION_TAILS, STATEMENT_TAILS, TAILS, SpeechLevel
 from serving.style.predicates import NEUN_STEMS, Predicate, is_verb
 
 Morph = tuple[str, str]
@@ -26,7 +26,6 @@ PLAIN_FOR_HONORIFIC = {"드시": "먹", "주무시": "자", "계시": "있"}
 DRINK_CUES = {"물", "차", "커피", "우유", "주스", "음료", "음료수", "잔", "술", "녹차", "코코아", "국물"}
 DEUL_CUES = {"생각", "마음", "기분", "느낌", "잠", "확신", "의문", "의심", "용기", "비용", "돈", "시간",
              "정", "겁", "힘", "감", "욕심", "눈", "맘", "죄책감", "후회", "걱정", "두려움", "불안", "억울함"}
-TAILS = ("다니까", "구먼")
 GREETINGS = {SpeechLevel.HAE: "안녕", SpeechLevel.HAEYO: "안녕하세요", SpeechLevel.HAPSYO: "안녕하십니까",
              SpeechLevel.HAO: "안녕하시오"}
 _INTIMATE = (SpeechLevel.HAE, SpeechLevel.HAO)
@@ -49,6 +48,9 @@ def _deusi_sense(toks: list[Tok], at: int | None) -> str:
     for tok in reversed(before):
         if not tok.tag.startswith("NN"):
             continue
+        if tok.form == "잠":
+            nxt = toks[toks.index(tok) + 1] if toks.index(tok) + 1 < len(toks) else None
+            return "자" if nxt is not None and nxt.form in {"은", "는", "을", "를", "ᆯ", "도"} else "들"  # 잠은 잘 자?
         if tok.form in DEUL_CUES or tok.form.endswith(("감", "생각")):
             return "들"
         if tok.form in DRINK_CUES:
@@ -149,7 +151,7 @@ class Renderer:
             return self._haeyo()
         if level is SpeechLevel.HAPSYO:
             return self._hapsyo()
-        return self._hao()
+        return self._hao(tail)
 
     # -- 해체 ----------------------------------------------------------------------
     def _hae(self, tail: str | None) -> str:
@@ -159,7 +161,7 @@ class Renderer:
         if p.mood is Mood.SUGGESTION:
             return join(self.base(False, tense=False) + [("자", "EF")])
         if p.family in (Family.PLAIN, Family.NA):
-            if tail and p.mood is Mood.STATEMENT:
+            if tail and self.tail_fits(tail):
                 return self._hae_tail(tail, hon)
             if self.is_copula() and not p.tense and not hon:
                 return self._noun_text() + ("야" if self.noun_ends_in_vowel() else "이야")
@@ -172,22 +174,36 @@ class Renderer:
         return join(self.base(hon) + [(form, "EF")])
 
     def _hae_tail(self, tail: str, hon: bool) -> str:
+        """A statement or question ended the persona's way instead of the level's plain
+        ending: 다니까/다니깐, 구먼, 다네, 네 (하게체, 일세 after a noun), 지; 는가 asks."""
         p = self.pred
+        nikka = "니깐" if tail == "다니깐" else "니까"
         if self.is_copula() and not p.tense and not hon:
-            vowel = self.noun_ends_in_vowel()
-            if tail == "다니까":
-                return self._noun_text() + ("라니까" if vowel else "이라니까")
-            return self._noun_text() + ("구먼" if vowel else "이구먼")
+            noun, vowel = self._noun_text(), self.noun_ends_in_vowel()
+            i = "" if vowel else "이"
+            if tail == "네" and noun.endswith("거") and self._bound_geo():
+                return noun[:-1] + "걸세"  # 괜찮아질 걸세
+            return noun + {"다니까": i + "라니까", "다니깐": i + "라니깐", "구먼": i + "구먼", "다네": i + "라네",
+                           "네": "일세", "지": i + "지", "는가": "인가"}[tail]
         if self.toks[p.stem].tag == "VCN" and not p.tense:
-            return self.surface(hon) + ("라니까" if tail == "다니까" else "구먼")
-        if tail == "다니까":
+            if tail in ("네", "는가"):
+                return join(self.base(hon) + [("ᆯ세" if tail == "네" else "ᆫ가", "EF")])  # 아닐세, 아닌가
+            return self.surface(hon) + {"다니까": "라니까", "다니깐": "라니깐", "구먼": "구먼", "다네": "라네",
+                                        "지": "지"}[tail]
+        if tail in ("다니까", "다니깐", "다네"):
+            rest = nikka if tail != "다네" else "네"
             if self.takes_neun() and self.toks[p.stem].form not in NEUN_STEMS:
                 ending = "ᆫ다" if final_of(self.surface(hon)[-1:]) in ("", "ㄹ") else "는다"
-                return join(self.base(hon) + [(ending, "EF")]) + "니까"
-            return self.surface(hon) + "다니까"
-        if self.takes_neun():
-            return join(self.base(hon) + [("는구나", "EF")])[:-2] + "구먼"
-        return self.surface(hon) + "구먼"
+                return join(self.base(hon) + [(ending, "EF")]) + rest
+            return self.surface(hon) + "다" + rest
+        if tail == "구먼":
+            if self.takes_neun():
+                return join(self.base(hon) + [("는구나", "EF")])[:-2] + "구먼"
+            return self.surface(hon) + "구먼"
+        if tail == "는가":
+            neun = p.tense or self.takes_neun()
+            return join(self.base(hon) + [("는가" if neun else "ᆫ가", "EF")])
+        return join(self.base(hon) + [(tail, "EF")])  # 네, 지
 
     def _noun_text(self) -> str:
         p = self.pred
@@ -195,6 +211,10 @@ class Renderer:
         if fused or any(i in self.overrides for i in range(p.first, p.stem)):
             return join(self._morphs(p.first, p.stem))
         return self.text[self.toks[p.first].start:self.toks[p.stem].start]
+
+    def tail_fits(self, tail: str) -> bool:
+        mood = self.pred.mood
+        return (tail in STATEMENT_TAILS and mood is Mood.STATEMENT) or (tail in QUESTION_TAILS and mood is Mood.QUESTION)
 
     # -- 해요체 (from another level) -----------------------------------------------------
     def _haeyo(self) -> str:
@@ -256,8 +276,10 @@ class Renderer:
         return attach_formal(self.surface(hon), ending)
 
     # -- 하오체 ----------------------------------------------------------------------
-    def _hao(self) -> str:
+    def _hao(self, tail: str | None = None) -> str:
         p = self.pred
+        if tail in HAO_TAILS and p.family in (Family.PLAIN, Family.NA) and self.tail_fits(tail):
+            return self._hae_tail(tail, self.keep_hon())  # 하게체 (king): 들었네, 힘든가
         if p.mood is Mood.IMPERATIVE:
             return self.surface(True, tense=False) + "오"
         if p.mood is Mood.SUGGESTION:
