@@ -133,7 +133,7 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
     deco = style.decorations
     calm = calm_needed(sentence, original, context)
     substituted = substitute(sentence, voice.substitutions if voice else style.substitutions)
-    _note(trace, "substitutions" + (" (mined words)" if voice and "words" in voice.sources else ""), sentence, substituted)
+    _note(trace, "substitutions" + (" (yaml + mined words)" if voice and "words" in voice.sources else ""), sentence, substituted)
     out = punctuate(substituted, style, calm=calm is not None, voice=voice)
     _note(trace, "punctuation", substituted, out)
     prefixes = voice.prefixes if voice else tuple(deco.prefixes)

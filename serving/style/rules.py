@@ -54,7 +54,7 @@ class RulesEngine:
                 _note(trace, "clipped (android)", sentence, styled)
             else:
                 styled = convert_speech_level(sentence, persona.style.speech_level, tail=tail)
-                _note(trace, f"speech level {persona.style.speech_level.value}" + (f" + tail {tail}" if tail else ""),
+                _note(trace, f"speech level {persona.style.speech_level.value}" + (f" (tail {tail} offered)" if tail else ""),
                       sentence, styled)
             return decorate(styled, persona, rng, original=sentence, context=context, trace=trace, voice=voice)
         except Exception:  # a style engine must never take a reply down
