@@ -235,11 +235,11 @@ def test_cli_list_and_preview(capsys):
     assert main(["personas", "list", "--personas-dir", str(BUNDLED)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split()[1] == DEFAULT_ID and "seonbi" in out
-    assert main(["personas", "preview", "king", "--personas-dir", str(BUNDLED), "많이 힘드셨겠어요."]) == 0
+    assert main(["personas", "preview", "king", "많이 힘드셨겠어요.", "--personas-dir", str(BUNDLED)]) == 0
     assert capsys.readouterr().out.strip() == "많이 힘들었겠소."
 
 
 def test_cli_preview_unknown_id_uses_default(capsys):
-    assert main(["personas", "preview", "nobody", "--personas-dir", str(BUNDLED), "잘 지냈어요?"]) == 0
+    assert main(["personas", "preview", "nobody", "잘 지냈어요?", "--personas-dir", str(BUNDLED)]) == 0
     captured = capsys.readouterr()
     assert captured.out.strip() == "잘 지냈어요?" and "nobody" in captured.err

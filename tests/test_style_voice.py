@@ -61,7 +61,7 @@ def test_failure_classes_fixed_at_the_root(source, hae, hapsyo, hao):
             convert_speech_level(source, HAO)) == (hae, hapsyo, hao)
 
 
-@pytest.mark.parametrize("source, tail, level, expected", [
+TAIL_CASES = [
     ("당신은 혼자가 아니에요.", "다니깐", HAE, "너는 혼자가 아니라니깐."),
     ("이렇게 털어놓는 것도 용기예요.", "구먼", HAE, "이렇게 털어놓는 것도 용기구먼."),
     ("요즘 밤마다 산책을 해요.", "다네", HAE, "요즘 밤마다 산책을 한다네."),
@@ -69,7 +69,10 @@ def test_failure_classes_fixed_at_the_root(source, hae, hapsyo, hao):
     ("곧 나아질 거예요.", "네", HAO, "곧 나아질 걸세."),
     ("그날 무엇을 보았어요?", "는가", HAO, "그날 무엇을 봤는가?"),  # Kiwi writes the contraction
     ("요즘 마음이 편해요?", "는가", HAO, "요즘 마음이 편한가?"),
-])
+]
+
+
+@pytest.mark.parametrize("source, tail, level, expected", TAIL_CASES)
 def test_mined_tails_render_grammatically(source, tail, level, expected):
     assert convert_speech_level(source, level, tail=tail) == expected
 
