@@ -62,14 +62,20 @@ def _clip_word(toks: list[Tok], a: int, b: int, text: str, final) -> str:
             continue
         if t.tag == "EP" and t.form in HONORIFIC_EP:
             continue
+        plain = plain_for_honorific(t.form, toks, text, t.start) if t.tag.startswith("V") else None
+        if plain:
+            morphs.append((plain, "VV"))  # 드시면서 → 마시면서
+            continue
         if t.tag == "NP" and t.form in _PRONOUNS:
             morphs.append((_PRONOUNS[t.form], "NP"))
             continue
         morphs.append(t.morph)
     if not morphs:
         return ""
-    if [m for m in morphs] == [t.morph for t in part if t.tag not in {"SF", "SP"}]:
-        return text[part[0].start:max(t.end for t in part if t.tag not in {"SF", "SP"})]
+    kept = [t for t in part if t.morph in morphs]
+    prefix = part[:len(kept)]
+    if kept == prefix and [t.morph for t in kept] == morphs:
+        return text[part[0].start:kept[-1].end]  # only particles dropped: the writer's own spelling (반려묘)
     if len(morphs) == 1 and morphs[0][1] == "NP":
         return morphs[0][0]
     return join(morphs)

@@ -88,7 +88,7 @@ def honoured_subject(toks: list[Tok], start: int = 0, end: int | None = None) ->
 
 # Connectives that end a clause whose subject the next clause need not share
 # (어머니께서 편찮으셔서 (당신이) 걱정되시겠어요).
-CLAUSE_BREAKS = SUBJECT_SWITCH | {"어서", "아서", "여서", "서", "으며", "며"}
+CLAUSE_BREAKS = SUBJECT_SWITCH | {"어서", "아서", "여서", "서", "으며", "며", "다니", "라니", "다니까", "다면", "라면"}
 
 
 def honoured_clauses(toks: list[Tok]) -> list[bool]:

@@ -173,7 +173,7 @@ class Renderer:
             form = "는구나" if self.takes_neun() else "구나"
         return join(self.base(hon) + [(form, "EF")])
 
-    def _hae_tail(self, tail: str, hon: bool) -> str:
+    def _hae_tail(self, tail: str, hon: bool, hage: bool = False) -> str:
         """A statement or question ended the persona's way instead of the level's plain
         ending: 다니까/다니깐, 구먼, 다네, 네 (하게체, 일세 after a noun), 지; 는가 asks."""
         p = self.pred
@@ -181,11 +181,15 @@ class Renderer:
         if self.is_copula() and not p.tense and not hon:
             noun, vowel = self._noun_text(), self.noun_ends_in_vowel()
             i = "" if vowel else "이"
+            if tail == "네" and not hage:
+                return noun + i + "네"  # 해체: 친구네, 사람이네 (일세 is the king's 하게체)
             if tail == "네" and noun.endswith("거") and self._bound_geo():
                 return noun[:-1] + "걸세"  # 괜찮아질 걸세
             return noun + {"다니까": i + "라니까", "다니깐": i + "라니깐", "구먼": i + "구먼", "다네": i + "라네",
                            "네": "일세", "지": i + "지", "는가": "인가"}[tail]
         if self.toks[p.stem].tag == "VCN" and not p.tense:
+            if tail == "네" and not hage:
+                return self.surface(hon) + "네"  # 아니네
             if tail in ("네", "는가"):
                 return join(self.base(hon) + [("ᆯ세" if tail == "네" else "ᆫ가", "EF")])  # 아닐세, 아닌가
             return self.surface(hon) + {"다니까": "라니까", "다니깐": "라니깐", "구먼": "구먼", "다네": "라네",
@@ -279,7 +283,7 @@ class Renderer:
     def _hao(self, tail: str | None = None) -> str:
         p = self.pred
         if tail in HAO_TAILS and p.family in (Family.PLAIN, Family.NA) and self.tail_fits(tail):
-            return self._hae_tail(tail, self.keep_hon())  # 하게체 (king): 들었네, 힘든가
+            return self._hae_tail(tail, self.keep_hon(), hage=True)  # 하게체 (king): 들었네, 힘든가
         if p.mood is Mood.IMPERATIVE:
             return self.surface(True, tense=False) + "오"
         if p.mood is Mood.SUGGESTION:

@@ -190,9 +190,11 @@ def _override_edits(toks: list[Tok], text: str, overrides: dict[int, list[Morph]
         while a > 0 and (toks[a].start < max(t.end for t in toks[:a]) or toks[a].tag == "EP") \
                 and a - 1 not in covered:
             a -= 1
+        verb = bool(overrides[i]) and overrides[i][0][1].startswith("V")
         while b + 1 < len(toks) and b + 1 not in covered and (
                 toks[b + 1].start < toks[b].end
-                or (toks[b + 1].start == toks[b].end and toks[b + 1].tag.startswith(("J", "VCP")))):
+                or (toks[b + 1].start == toks[b].end and toks[b + 1].tag.startswith(("J", "VCP")))
+                or (verb and toks[b + 1].start == toks[b].end and toks[b + 1].tag.startswith("E"))):
             b += 1
         if any(k in covered for k in range(a, b + 1)):
             continue

@@ -43,11 +43,12 @@ class Voice:
 
 
 def voice_of(persona: "Persona") -> Voice:
-    return _voice(persona.model_dump_json())
+    # Whether the file sets punctuation is lost in a JSON round trip: pass it along.
+    return _voice(persona.model_dump_json(), "punctuation" in persona.style.model_fields_set)
 
 
 @lru_cache(maxsize=64)
-def _voice(persona_json: str) -> Voice:
+def _voice(persona_json: str, own_punctuation: bool) -> Voice:
     from serving.personas.schema import Persona
 
     persona = Persona.model_validate_json(persona_json)
@@ -88,7 +89,7 @@ def _voice(persona_json: str) -> Voice:
         sources["tails"] = "mined"
 
     statement_mark = question_mark = None
-    if entry and mined.punctuation and "punctuation" not in style.model_fields_set:
+    if entry and mined.punctuation and not own_punctuation:
         marks = entry.get("marks", {})
         statement_mark = _top_mark(marks.get("statement", {}), question=False)
         question_mark = _top_mark(marks.get("question", {}), question=True)
