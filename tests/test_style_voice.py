@@ -160,3 +160,14 @@ def test_preview_file_prints_one_line_per_input_line_and_json_trace(tmp_path, ca
     assert main(["personas", "preview", "king", "오늘 무슨 일이 있었어요?", "--explain"]) == 0
     out = capsys.readouterr().out
     assert "speech level 하오체" in out and "→" in out
+
+
+def test_learned_rewrites_that_decorate_a_painful_sentence_fall_back():
+    from serving.style.learned_engine import playful_on_calm
+
+    pet = "반려견이 무지개다리를 건넌 지 벌써 석 달이 지났네요."
+    assert playful_on_calm(pet, "반려견이 무지개다리를 건넌 지 벌써 석 달이 지났네! 🌈").startswith("calm")
+    assert playful_on_calm(pet, "반려견이 무지개다리를 건넌 지 벌써 석 달이 지났구려.") is None
+    light = "오늘 산책을 다녀왔어요."
+    assert playful_on_calm(light, "오늘 산책 다녀왔어! ✨") is None
+    assert playful_on_calm(light, "오늘 산책 다녀왔어! ✨", TurnContext(care=True)).startswith("calm")
