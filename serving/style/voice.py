@@ -42,9 +42,20 @@ class Voice:
     sources: dict[str, str] = field(default_factory=dict)  # part -> "yaml" | "mined" (for --explain)
 
 
+_BY_OBJECT: dict[int, tuple["Persona", Voice]] = {}
+
+
 def voice_of(persona: "Persona") -> Voice:
+    """The voice of `persona`, built once per persona object (personas are frozen)."""
+    hit = _BY_OBJECT.get(id(persona))
+    if hit is not None and hit[0] is persona:
+        return hit[1]
     # Whether the file sets punctuation is lost in a JSON round trip: pass it along.
-    return _voice(persona.model_dump_json(), "punctuation" in persona.style.model_fields_set)
+    voice = _voice(persona.model_dump_json(), "punctuation" in persona.style.model_fields_set)
+    if len(_BY_OBJECT) > 256:
+        _BY_OBJECT.clear()
+    _BY_OBJECT[id(persona)] = (persona, voice)  # holding the persona keeps its id from being reused
+    return voice
 
 
 @lru_cache(maxsize=64)
