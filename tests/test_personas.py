@@ -70,7 +70,11 @@ def test_shipped_personas_are_distinct_and_fit_for_counselling():
     assert levels["professional"] is SpeechLevel.HAPSYO and levels["android"] is SpeechLevel.HAPSYO
     assert levels["friend"] is SpeechLevel.HAE and levels["king"] is SpeechLevel.HAO
     assert levels["seonbi"] is SpeechLevel.HAO
-    assert "다니까" in registry.get("naruto").style.decorations.statement_tails
+    from serving.style.voice import voice_of
+
+    assert "다니깐" in dict(voice_of(registry.get("naruto")).statement_tails)  # mined from SmileStyle
+    assert "는가" in dict(voice_of(registry.get("king")).question_tails)
+    assert voice_of(registry.get("android")).clipped
 
 
 def test_greetings_carry_no_playful_decoration():
@@ -231,11 +235,11 @@ def test_cli_list_and_preview(capsys):
     assert main(["personas", "list", "--personas-dir", str(BUNDLED)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].split()[1] == DEFAULT_ID and "seonbi" in out
-    assert main(["personas", "preview", "king", "--personas-dir", str(BUNDLED), "많이 힘드셨겠어요."]) == 0
+    assert main(["personas", "preview", "king", "많이 힘드셨겠어요.", "--personas-dir", str(BUNDLED)]) == 0
     assert capsys.readouterr().out.strip() == "많이 힘들었겠소."
 
 
 def test_cli_preview_unknown_id_uses_default(capsys):
-    assert main(["personas", "preview", "nobody", "--personas-dir", str(BUNDLED), "잘 지냈어요?"]) == 0
+    assert main(["personas", "preview", "nobody", "잘 지냈어요?", "--personas-dir", str(BUNDLED)]) == 0
     captured = capsys.readouterr()
     assert captured.out.strip() == "잘 지냈어요?" and "nobody" in captured.err

@@ -165,7 +165,7 @@ def test_persona_voices(personas):
     assert say("sosim", "요즘 많이 힘들어요.") == "요즘 많이 힘들어.."
     assert "본 기체" in say("android", "저는 당신을 응원해요.")
     naruto = [engine.rewrite_one("당신은 할 수 있어요.", personas.get("naruto"), i) for i in range(10)]
-    assert "너는 할 수 있다니까!" in naruto and all(n.endswith("!") for n in naruto)
+    assert "너는 할 수 있다니깐!" in naruto and all(n.endswith("!") for n in naruto)
     grandpa = [engine.rewrite_one("정말 잘하고 있어요.", personas.get("grandpa"), i) for i in range(10)]
     assert any(g.endswith("잘하고 있는구먼…") for g in grandpa)
 

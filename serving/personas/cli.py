@@ -24,7 +24,11 @@ def register(groups) -> None:
 
     pre = groups.command("preview", "print a text in a persona's voice (rule engine)", _preview, group="personas")
     pre.add_argument("persona_id", help="persona id, e.g. seonbi")
-    pre.add_argument("text", nargs="+", help="text to style, e.g. \"오늘 하루 어땠어요?\"")
+    pre.add_argument("text", nargs="*", help="text to style, e.g. \"오늘 하루 어땠어요?\"")
+    pre.add_argument("--file", help="one sentence or reply per line; prints one line per input line")
+    pre.add_argument("--explain", action="store_true", help="print which rule changed what, under each line")
+    pre.add_argument("--json", action="store_true", help="one JSON object per line with the rule trace")
+    pre.add_argument("--subdued", action="store_true", help="style as in the care state after a crisis turn")
     pre.add_argument("--seed", type=int, default=0, help="seed for the chance-based decorations")
     _personas_dir_option(pre)
 
@@ -93,9 +97,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
+    import json
+
     from serving.style.rules import RulesEngine
     from serving.style.sentences import split_sentences
+    from serving.turn_context import TurnContext
 
+    if bool(args.text) == bool(args.file):
+        raise MaeumError("give the text to style or --file FILE (one of them)")
     registry = _load(args)  # skipped files are logged as warnings
     if args.persona_id not in registry:
         print(f"warning: unknown persona {args.persona_id!r}; previewing the default "
@@ -104,8 +113,30 @@ def _preview(args: argparse.Namespace) -> int:
     if persona.style.engine != "rules":
         print(f"note: {persona.id} uses the {persona.style.engine!r} engine in the app; "
               f"this preview shows the rule engine", file=sys.stderr)
-    sentences = split_sentences(" ".join(args.text))
-    print(" ".join(RulesEngine(seed=args.seed).rewrite(sentences, persona)))
+    if args.file:
+        try:
+            lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MaeumError(f"{args.file}: cannot read ({exc})") from None
+    else:
+        lines = [" ".join(args.text)]
+    engine = RulesEngine(seed=args.seed)
+    context = TurnContext(care=True) if args.subdued else None
+    for line in lines:
+        sentences = split_sentences(line)
+        traces: list[list] = [[] for _ in sentences]
+        styled = [engine.rewrite_one(s, persona, i, context, trace=traces[i]) for i, s in enumerate(sentences)]
+        out = " ".join(styled)
+        if args.json:
+            print(json.dumps({"input": line, "output": out, "sentences": [
+                {"input": s, "output": o, "trace": [{"rule": r, "before": b, "after": a} for r, b, a in t]}
+                for s, o, t in zip(sentences, styled, traces)]}, ensure_ascii=False))
+            continue
+        print(out)
+        if args.explain:
+            for trace in traces:
+                for rule, before, after in trace:
+                    print(f"    {rule}: {before} → {after}")
     return 0
 
 

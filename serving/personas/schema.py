@@ -13,14 +13,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from serving.style.levels import SpeechLevel
+from serving.style.levels import STATEMENT_TAILS, SpeechLevel
 from training.loaders.smilestyle import SMILESTYLE_STYLES
 
 # The 17 styles of the SmileStyle corpus (defined once, by its loader): the label a learned
 # style model is asked for.
 SMILESTYLE_LABELS = SMILESTYLE_STYLES
-# Endings a 해체 persona may put on statements instead of -어 (see serving/style/render.py).
-STATEMENT_TAILS = ("다니까", "구먼")
+# STATEMENT_TAILS: endings a 해체 persona may put on statements instead of -어.
 
 # Words no persona may say: profanity and insults (the SmileStyle `halmae` and
 # `joongding` columns are full of them).
@@ -82,7 +81,7 @@ class Decorations(_Strict):
     prefix_rate: float = Field(0.0, ge=0.0, le=1.0)
     emoji: list[str] = Field(default_factory=list, description="emoji or emoticons after a sentence")
     emoji_rate: float = Field(0.0, ge=0.0, le=1.0)
-    statement_tails: list[Literal["다니까", "구먼"]] = Field(
+    statement_tails: list[Literal[STATEMENT_TAILS]] = Field(  # type: ignore[valid-type]
         default_factory=list, description="endings for 해체 statements instead of -어")
     tail_rate: float = Field(0.0, ge=0.0, le=1.0)
 
@@ -96,6 +95,20 @@ class Decorations(_Strict):
         return self
 
 
+class MinedStyle(_Strict):
+    """What the rule engine takes from the table mined from SmileStyle for this persona's
+    `smilestyle` label (serving/style/mining.py), on top of the speech level. Each part can
+    be switched off; the persona's own substitutions, punctuation and prefixes win."""
+
+    use: bool = Field(False, description="apply the mined table of the persona's smilestyle label")
+    words: bool = Field(True, description="mined word changes (하지만 → 허나)")
+    interjections: bool = Field(True, description="mined interjections, when the persona lists no prefixes")
+    tails: bool = Field(True, description="mined sentence-final tails (다니깐, 구먼, 는가 ...) with their rates")
+    punctuation: bool = Field(True, description="mined final marks, when the persona sets no punctuation")
+    clipped: bool = Field(False, description="telegraphic speech: 고양이. 6마리. 양육. (android)")
+    exclude: list[str] = Field(default_factory=list, description="mined words, interjections or tails to leave out")
+
+
 class PersonaStyle(_Strict):
     """How the persona sounds: settings for the rule engine and the learned ones."""
 
@@ -105,6 +118,7 @@ class PersonaStyle(_Strict):
     substitutions: dict[str, str] = Field(default_factory=dict, description="whole word → word, after the level")
     decorations: Decorations = Field(default_factory=Decorations)
     punctuation: Punctuation = Field(default_factory=Punctuation)
+    mined: MinedStyle = Field(default_factory=MinedStyle)
 
     @field_validator("speech_level", mode="before")
     @classmethod

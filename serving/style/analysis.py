@@ -74,7 +74,30 @@ def _toks(tokens, quotes: list[tuple[int, int]]) -> list[Tok]:
 
 
 def join(morphs: list[tuple[str, str]]) -> str:
-    """Kiwi's morpheme joiner (conjugates stems and picks particle allomorphs)."""
+    """Kiwi's morpheme joiner (conjugates stems and picks particle allomorphs).
+
+    Kiwi does not apply the 하 rule to auxiliary stems (못하/VX + 었 → 못하았), so a
+    하-final auxiliary is joined as the verb it conjugates like."""
     if not morphs:
         return ""
-    return get_kiwi().join(morphs)
+    fixed = [(form, "VV") if tag in _HA_AUX and form.endswith("하") else (form, tag) for form, tag in morphs]
+    return get_kiwi().join(fixed)
+
+
+_HA_AUX = {"VX", "VX-R", "VX-I"}
+
+
+# Kiwi's joiner contracts where writers often do not (되었 → 됐, 거인가 ↔ 건가): two
+# spellings that differ only by these are the same word.
+_CONTRACTIONS = (("되었", "됐"), ("되어", "돼"), ("하였", "했"), ("하여", "해"), ("보았", "봤"),
+                 ("주었", "줬"), ("두었", "뒀"), ("거인", "건"), ("거일", "걸"), ("거이", "게"),
+                 ("것이", "게"), ("셔요", "세요"), ("시어", "셔"), ("시었", "셨"))
+
+
+def same_spelling(a: str, b: str) -> bool:
+    """Whether `a` and `b` spell the same word up to the standard contractions."""
+    if a == b:
+        return True
+    for long, short in _CONTRACTIONS:
+        a, b = a.replace(long, short), b.replace(long, short)
+    return a == b

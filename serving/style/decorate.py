@@ -17,13 +17,34 @@ from serving.style.analysis import quoted_spans
 
 if TYPE_CHECKING:
     from serving.personas.schema import Persona, PersonaStyle
+    from serving.style.voice import Voice
+    from serving.turn_context import TurnContext
 
 # Stems of words about distress: a sentence holding one stays undecorated (no emoji,
-# no interjection, no playful tail), whatever the persona.
-DISTRESS = ("죽", "자살", "자해", "힘들", "힘드", "힘겨", "슬프", "슬퍼", "슬픔", "우울", "외롭", "외로",
-            "아프", "아파", "아픔", "눈물", "울고", "울었", "불안", "무섭", "무서", "두렵", "두려", "괴롭",
-            "괴로", "상처", "절망", "포기", "속상", "미안", "걱정", "고통", "지치", "지쳐", "지쳤", "막막", "위험",
-            "아팠", "슬펐", "외롭", "서럽", "서러", "억울", "후회", "실패", "불면", "공황", "이별", "헤어")
+# no interjection, no playful tail or cheerful mark), whatever the persona. Grouped by
+# what the sentence is about; a floor under the context the pipeline passes.
+_PAIN = ("힘들", "힘드", "힘겨", "슬프", "슬퍼", "슬픔", "슬펐", "우울", "외롭", "외로", "아프", "아파", "아픔", "아팠",
+         "눈물", "울고", "울었", "울어", "불안", "무섭", "무서", "두렵", "두려", "괴롭", "괴로", "상처", "절망", "포기",
+         "속상", "고통", "지치", "지쳐", "지쳤", "막막", "서럽", "서러", "억울", "불면", "공황", "이별", "헤어",
+         "걱정", "미안", "후회", "실패", "서운", "섭섭", "답답", "비참", "허무", "공허")
+_RISK = ("죽", "자살", "자해", "해치", "해칠", "해쳐", "사라지고", "없어지고", "끝내고", "위험", "극단", "베고", "목숨",
+         "살고 싶지", "살기 싫", "때리", "폭력", "학대", "상담전화", "1393", "109", "1577", "119", "응급")
+_GRIEF = ("떠나", "떠난", "떠났", "돌아가시", "돌아가셨", "세상을 떠", "무지개다리", "잃", "장례", "추모", "그리워",
+          "그립", "보고 싶", "보고싶", "빈자리", "사별", "유산")
+_ILLNESS = ("병원", "진단", "수술", "입원", "투병", "암 ", "암이", "치료", "질환", "장애", "편찮", "증상", "통증")
+_SELF_BLAME = ("한심", "자책", "못났", "못난", "쓸모없", "쓸모 없", "바보", "내 탓", "제 탓", "잘못했", "부족한 사람",
+               "싫어요", "싫어", "미워", "밉", "창피", "부끄럽", "부끄러", "자격이 없", "민폐", "쓸모도", "쓸모가",
+               "가치가 없", "가치 없", "아무것도 못", "없는 사람", "짐이 되", "실수한")
+DISTRESS = _PAIN + _RISK + _GRIEF + _ILLNESS + _SELF_BLAME
+
+# Interjections that agree with what was just said: never before a question (nothing
+# was said yet) or a painful disclosure (그럼그럼, 저는 제가 한심해요).
+AGREEMENT = ("그럼그럼", "그래그래", "맞아", "맞아요", "그렇지", "암", "암요", "당연하지", "그럼", "옳지")
+# Laughter and cheer: playful, so only on light sentences.
+LAUGHTER = ("허허", "하하", "ㅎㅎ", "ㅋㅋ", "헤헤", "호호", "우와", "와")
+CHEERFUL_MARKS = ("!", "~", "♡", "♥")
+# Emotions of the user's message that call for a calm voice throughout the reply.
+HEAVY_EMOTIONS = {"슬픔", "불안", "상처"}
 
 _WORD_EDGE = r"(?<![0-9A-Za-z가-힣])"
 _WORD_END = r"(?![0-9A-Za-z가-힣])"
@@ -66,34 +87,82 @@ def _substitution_pattern(words: tuple[str, ...]) -> re.Pattern:
     return _PATTERNS[words]
 
 
-def punctuate(sentence: str, style: "PersonaStyle") -> str:
-    """Swap the final mark for the persona's habit (. → .. for a shy friend)."""
+def punctuate(sentence: str, style: "PersonaStyle", calm: bool = False, voice: "Voice | None" = None) -> str:
+    """Swap the final mark for the persona's habit (. → .. for a shy friend); when `calm`,
+    a cheerful habit (!, ~) gives way to the plain mark."""
     match = _FINAL.search(sentence)
     if not match:
         return sentence
     mark = match.group("mark")
     punctuation = style.punctuation
     if mark == ".":
-        new = punctuation.statement
+        new, plain = (voice.statement_mark if voice and voice.statement_mark else punctuation.statement), "."
     elif set(mark) == {"?"}:
-        new = punctuation.question
+        new, plain = (voice.question_mark if voice and voice.question_mark else punctuation.question), "?"
     elif set(mark) == {"!"}:
-        new = punctuation.exclamation
+        new, plain = punctuation.exclamation, "."
     else:
         return sentence
+    if calm and any(c in new for c in CHEERFUL_MARKS):
+        new = plain
     return sentence[:match.start("mark")] + new + match.group("trail")
 
 
-def decorate(sentence: str, persona: "Persona", rng: random.Random, original: str | None = None) -> str:
+def is_question(sentence: str) -> bool:
+    return "?" in sentence.rstrip()[-3:]
+
+
+def _bare(word: str) -> str:
+    return word.strip(" ,.!~…")
+
+
+def calm_needed(sentence: str, original: str | None = None, context: "TurnContext | None" = None) -> str | None:
+    """Why this sentence must stay undecorated (None when it may be playful)."""
+    if context is not None and context.subdued:
+        return "care state or risk in the conversation"
+    if is_distress(sentence) or (original is not None and is_distress(original)):
+        return "the sentence is about pain, risk, grief, illness or self-criticism"
+    return None
+
+
+def decorate(sentence: str, persona: "Persona", rng: random.Random, original: str | None = None,
+             context: "TurnContext | None" = None, trace: list | None = None, voice: "Voice | None" = None) -> str:
     """Substitutions and punctuation always; interjection and emoji by chance, never on a
-    sentence about pain (checked on the styled text and on `original`)."""
+    sentence about pain (checked on the styled text and on `original`) nor while the
+    conversation is subdued. `trace` collects (rule, before, after) for --explain."""
     style = persona.style
     deco = style.decorations
-    out = punctuate(substitute(sentence, style.substitutions), style)
-    if is_distress(sentence) or (original is not None and is_distress(original)):
+    calm = calm_needed(sentence, original, context)
+    substituted = substitute(sentence, voice.substitutions if voice else style.substitutions)
+    _note(trace, "substitutions" + (" (yaml + mined words)" if voice and "words" in voice.sources else ""), sentence, substituted)
+    out = punctuate(substituted, style, calm=calm is not None, voice=voice)
+    _note(trace, "punctuation", substituted, out)
+    prefixes = voice.prefixes if voice else tuple(deco.prefixes)
+    prefix_rate = voice.prefix_rate if voice else deco.prefix_rate
+    # Draw both every time so one choice does not shift the others.
+    prefix_roll, prefix = rng.random(), rng.choice(prefixes) if prefixes else None
+    emoji_roll, emoji = rng.random(), rng.choice(deco.emoji) if deco.emoji else None
+    if calm is not None:
+        if trace is not None and (prefixes or deco.emoji):
+            trace.append(("calm", out, f"no interjection or emoji: {calm}"))
         return out
-    if deco.prefixes and rng.random() < deco.prefix_rate:
-        out = f"{rng.choice(deco.prefixes)} {out}"
-    if deco.emoji and rng.random() < deco.emoji_rate:
-        out = f"{out} {rng.choice(deco.emoji)}"
+    heavy = context is not None and context.emotion in HEAVY_EMOTIONS
+    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out, heavy):
+        before, out = out, f"{prefix} {out}"
+        _note(trace, "interjection", before, out)
+    if emoji is not None and emoji_roll < deco.emoji_rate and not heavy:
+        before, out = out, f"{out} {emoji}"
+        _note(trace, "emoji", before, out)
     return out
+
+
+def _prefix_fits(prefix: str, sentence: str, heavy: bool) -> bool:
+    word = _bare(prefix)
+    if word in AGREEMENT and is_question(sentence):
+        return False  # 그럼그럼, 요즘 어때? agrees with nothing
+    return not (heavy and word in LAUGHTER)
+
+
+def _note(trace: list | None, rule: str, before: str, after: str) -> None:
+    if trace is not None and before != after:
+        trace.append((rule, before, after))

@@ -29,6 +29,7 @@ class Family(Enum):
     LGEOL = "lgeol"        # (으)ㄹ걸요: guess
     DAE = "dae"            # 대요/ㄴ대요: hearsay
     EOYAJI = "eoyaji"      # 어야죠: "one should"
+    NIKKA = "nikka"        # 니까요: giving the reason after the fact
 
 
 class Mood(Enum):
@@ -99,6 +100,8 @@ ENDINGS: dict[str, Ending] = {
     "대요": Ending(Family.DAE, _HY), "ᆫ대요": Ending(Family.DAE, _HY), "는대요": Ending(Family.DAE, _HY),
     "래요": Ending(Family.DAE, _HY), "대": Ending(Family.DAE, _H), "ᆫ대": Ending(Family.DAE, _H),
     "는대": Ending(Family.DAE, _H), "래": Ending(Family.DAE, _H),
+    "니까요": Ending(Family.NIKKA, _HY), "으니까요": Ending(Family.NIKKA, _HY),
+    "니까": Ending(Family.NIKKA, _H), "으니까": Ending(Family.NIKKA, _H),
     "어야죠": Ending(Family.EOYAJI, _HY), "어야지요": Ending(Family.EOYAJI, _HY),
     "아야죠": Ending(Family.EOYAJI, _HY), "어야지": Ending(Family.EOYAJI, _H), "아야지": Ending(Family.EOYAJI, _H),
 }

@@ -203,7 +203,7 @@ class KoBARTEngine(LearnedEngineBase):
         return self.load()
 
     # -- rewriting ------------------------------------------------------------------------
-    def rewrite(self, sentences: list[str], persona: "Persona") -> list[str]:
+    def rewrite(self, sentences: list[str], persona: "Persona", context=None) -> list[str]:
         self.last_fallbacks = []
         self.last_raw = [None] * len(sentences)  # the model's own outputs, before checks
         if not sentences:
@@ -221,10 +221,10 @@ class KoBARTEngine(LearnedEngineBase):
         elif style not in self.meta.styles:
             reason = f"the style model was not trained for style {style!r} (it knows {', '.join(self.meta.styles)})"
         if reason:
-            return self._fall_back(out, sentences, todo, persona, reason)
+            return self._fall_back(out, sentences, todo, persona, reason, context)
         generated = self.generate([sentences[i] for i in todo], style,
                                   contexts=[sentences[i - 1] if i > 0 else None for i in todo])
-        return self._accept_checked(out, sentences, todo, generated, persona)
+        return self._accept_checked(out, sentences, todo, generated, persona, context)
 
     def generate(self, sentences: list[str], style: str, contexts: list[str | None] | None = None) -> list[str]:
         """Raw model outputs for `sentences` in `style`: one batched generate per `max_batch` sentences."""

@@ -7,6 +7,8 @@ its last call, and hands every sentence whose output fails a check to the fallba
 
 from __future__ import annotations
 
+import re
+
 import logging
 from collections import Counter
 from dataclasses import dataclass
@@ -44,6 +46,20 @@ def default_fallback():
         return IdentityEngine()
 
 
+_PLAYFUL = re.compile(r"[!~♡♥]|ㅎㅎ|ㅋㅋ|허허|하하|[\U0001F300-\U0001FAFF\u2600-\u27BF]|\([^)]*[ᴗω˘˃˂•][^)]*\)")
+
+
+def playful_on_calm(source: str, output: str, context=None) -> str | None:
+    """`calm`: the output adds emoji, laughter or cheerful marks to a sentence about pain, risk,
+    grief, illness or self-criticism, or while the conversation is subdued."""
+    from serving.style.decorate import calm_needed
+
+    if calm_needed(source, context=context) is None:
+        return None
+    added = set(_PLAYFUL.findall(output)) - set(_PLAYFUL.findall(source))
+    return f"calm: decoration {sorted(added)} on a sentence that must stay calm" if added else None
+
+
 class LearnedEngineBase:
     """Subclasses set `name`, `_fallback`, `_diag` (threading.local), `_load_lock`, `_loaded`,
     `unavailable`, and implement `_load() -> bool`.
@@ -75,21 +91,23 @@ class LearnedEngineBase:
         raise NotImplementedError
 
     def _accept_checked(self, out: list[str], sentences: list[str], todo: list[int], generated: list[str],
-                        persona) -> list[str]:
-        """Keep each generated sentence that passes `self.check`; the rest go to the fallback."""
+                        persona, context=None) -> list[str]:
+        """Keep each generated sentence that passes `self.check` (and adds no decoration to a
+        sentence that must stay calm); the rest go to the fallback."""
         failed: dict[int, str] = {}
         for i, text in zip(todo, generated):
             self.last_raw[i] = text
-            why = self.check.check(sentences[i], text)
+            why = self.check.check(sentences[i], text) or playful_on_calm(sentences[i], text, context)
             if why:
                 failed[i] = why
             else:
                 out[i] = text
         if failed:
-            self._fall_back(out, sentences, sorted(failed), persona, failed)
+            self._fall_back(out, sentences, sorted(failed), persona, failed, context)
         return out
 
-    def _fall_back(self, out: list[str], sentences: list[str], indices: list[int], persona, reasons) -> list[str]:
+    def _fall_back(self, out: list[str], sentences: list[str], indices: list[int], persona, reasons,
+                   context=None) -> list[str]:
         """Rewrite `sentences[i]` for i in `indices` with the fallback engine; `reasons` is one
         reason for all or a dict index -> reason."""
         for i in indices:
@@ -98,7 +116,7 @@ class LearnedEngineBase:
             logger.debug("%s style engine: sentence %d falls back: %s", self.name, i, why)
         log_fallbacks(self.name, self.fallback, self.last_fallbacks, len(sentences))
         try:
-            rewritten = self.fallback.rewrite([sentences[i] for i in indices], persona)
+            rewritten = self.fallback.rewrite([sentences[i] for i in indices], persona, context=context)
         except Exception as exc:  # noqa: BLE001 - never raise on odd text
             logger.warning("fallback engine failed (%s); keeping the sentences unchanged", exc)
             rewritten = [sentences[i] for i in indices]

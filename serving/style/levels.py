@@ -30,6 +30,13 @@ class SpeechLevel(str, Enum):
         return alias
 
 
+# Endings a persona may put on a 해체/하오체 predicate instead of the level's plain one
+# (rendered by serving/style/render.py; 네 and 는가 at 하오체 are the 하게체 of a king).
+STATEMENT_TAILS = ("다니까", "다니깐", "구먼", "다네", "네", "지")
+QUESTION_TAILS = ("는가",)
+TAILS = STATEMENT_TAILS + QUESTION_TAILS
+HAO_TAILS = ("네", "는가")
+
 ALIASES = {
     "haeyo": SpeechLevel.HAEYO,
     "hapsyo": SpeechLevel.HAPSYO,

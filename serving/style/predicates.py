@@ -58,7 +58,10 @@ def _is_final_ending(toks: list[Tok], i: int) -> bool:
     # the end as a connective ending.
     if tok.tag == "EC" and (tok.form.endswith("요") or tok.form in {"소", "오", "니"}) and lookup(tok.form):
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        return nxt is None or nxt.tag in {"SF", "SP", "SE"} or nxt.start > tok.end
+        if nxt is None or nxt.tag in {"SF", "SP", "SE"}:
+            return True
+        # 들어 보니 정말 ...: a 니 before more words links clauses (-(으)니), it does not ask.
+        return nxt.start > tok.end and tok.form != "니"
     return False
 
 
@@ -81,6 +84,28 @@ def honoured_subject(toks: list[Tok], start: int = 0, end: int | None = None) ->
         if tok.form in HONOURED_NOUNS:
             return True
     return False
+
+
+# Connectives that end a clause whose subject the next clause need not share
+# (어머니께서 편찮으셔서 (당신이) 걱정되시겠어요).
+CLAUSE_BREAKS = SUBJECT_SWITCH | {"어서", "아서", "여서", "서", "으며", "며", "다니", "라니", "다니까", "다면", "라면"}
+
+
+def honoured_clauses(toks: list[Tok]) -> list[bool]:
+    """For each token, whether its clause has an honoured third-person subject: a 시
+    there honours that person and stays at every level; a 시 elsewhere is the listener's."""
+    flags = [False] * len(toks)
+    start = 0
+    for i in range(len(toks) + 1):
+        boundary = i == len(toks) or (toks[i].tag == "EC" and toks[i].form in CLAUSE_BREAKS
+                                      and i + 1 < len(toks) and toks[i + 1].start > toks[i].end)
+        if not boundary:
+            continue
+        end = min(i + 1, len(toks))
+        if honoured_subject(toks, start, end):
+            flags[start:end] = [True] * (end - start)
+        start = end
+    return flags
 
 
 def lexical_honorific(toks: list[Tok], i: int) -> bool:
@@ -158,17 +183,50 @@ def _mood(toks: list[Tok], pred: Predicate, clause_start: int) -> Mood:
     for k in range(clause_start, pred.first):
         if toks[k].tag == "EC" and toks[k].form in SUBJECT_SWITCH:
             segment = k + 1
-    if pred.honorific and not honoured_subject(toks, segment, pred.first) and verb_like:
+    if pred.honorific and not honoured_subject(toks, segment, pred.first) and verb_like \
+            and not _describes_listener(toks, pred):
         return Mood.IMPERATIVE        # 쉬세요, 걱정하지 마세요, 행복하세요
     if pred.honorific or not is_verb(toks, pred.stem) or first_person:
         return Mood.STATEMENT
-    if _suggestion_cue(clause):
+    if _suggestion_cue(clause) and not _has_other_subject(clause) and not _inchoative(toks, pred):
         return Mood.SUGGESTION        # 우리 같이 산책해요
     before = toks[pred.stem - 1] if pred.stem > 0 else None
     if stem.tag.startswith("VX") and stem.form == "보" and before is not None and before.tag == "EC" \
             and before.form in {"어", "아", "여"}:
         return Mood.IMPERATIVE        # 천천히 숨을 쉬어 봐요 (a gentle "try"; not 했나 봐요)
     return Mood.STATEMENT
+
+
+# -하세요 on these is a wish (행복하세요 "be happy"); on any other 하-adjective it describes
+# the listener (대단하세요 "you are amazing"), and 안녕하세요 is a greeting.
+WISH_ADJECTIVES = {"행복", "건강", "편안", "평안", "무사", "씩씩", "당당", "솔직"}
+
+
+def _describes_listener(toks: list[Tok], pred: Predicate) -> bool:
+    """-세요 that states rather than tells: a 하-adjective that is not a wish, or
+    계시다 as the progressive auxiliary (잘하고 계세요 "you are doing well")."""
+    stem = toks[pred.stem]
+    before = toks[pred.stem - 1] if pred.stem > 0 else None
+    if stem.tag in {"XSA", "XSA-I"} and before is not None and before.form not in WISH_ADJECTIVES:
+        return True
+    return stem.form == "계시" and before is not None and before.tag == "EC" and before.form == "고"
+
+
+def _has_other_subject(clause: list[Tok]) -> bool:
+    """몸도 함께 무거워져요: a subject other than 우리 means 같이/함께 is not an invitation
+    (a 우리 in the clause names who is invited: 우리 오늘 일은 여기까지 정리해요)."""
+    if any(t.form == "우리" and t.tag == "NP" for t in clause):
+        return False
+    for tok, nxt in zip(clause, clause[1:]):
+        if tok.tag.startswith("NN") and nxt.start == tok.end and (
+                nxt.tag == "JKS" or (nxt.tag == "JX" and nxt.form in {"도", "은", "는"})):
+            return True
+    return False
+
+
+def _inchoative(toks: list[Tok], pred: Predicate) -> bool:
+    """-어지다 (무거워져요) happens to someone: nobody is invited to do it."""
+    return toks[pred.stem].form == "지" and toks[pred.stem].tag.startswith("VX")
 
 
 def _suggestion_cue(clause: list[Tok]) -> bool:

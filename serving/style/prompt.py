@@ -154,7 +154,7 @@ class PromptEngine(LearnedEngineBase):
         lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
         return lines[0] if lines else ""
 
-    def rewrite(self, sentences: list[str], persona: "Persona") -> list[str]:
+    def rewrite(self, sentences: list[str], persona: "Persona", context=None) -> list[str]:
         self.last_fallbacks = []
         self.last_raw = [None] * len(sentences)  # the model's own outputs, before checks
         out = list(sentences)
@@ -162,12 +162,13 @@ class PromptEngine(LearnedEngineBase):
         if not todo:
             return out
         if not self.load():
-            return self._fall_back(out, sentences, todo, persona, {i: self.unavailable for i in todo})
+            return self._fall_back(out, sentences, todo, persona, {i: self.unavailable for i in todo}, context)
         if not getattr(persona, "examples", None):
             return self._fall_back(out, sentences, todo, persona,
-                                   {i: f"persona {getattr(persona, 'id', '?')!r} has no examples" for i in todo})
+                                   {i: f"persona {getattr(persona, 'id', '?')!r} has no examples" for i in todo}, context)
         try:
             generated = self.generate([sentences[i] for i in todo], persona)
         except Exception as exc:  # noqa: BLE001 - never raise on odd text
-            return self._fall_back(out, sentences, todo, persona, {i: f"generation failed: {exc}" for i in todo})
-        return self._accept_checked(out, sentences, todo, generated, persona)
+            failed = {i: f"generation failed: {exc}" for i in todo}
+            return self._fall_back(out, sentences, todo, persona, failed, context)
+        return self._accept_checked(out, sentences, todo, generated, persona, context)

@@ -15,28 +15,50 @@ from __future__ import annotations
 from serving.style.analysis import Tok, join
 from serving.style.endings import HEARSAY, Family, Mood, intimate_form, polite_form
 from serving.style.hangul import attach_formal, attach_hao, ends_with_vowel_sound, final_of
-from serving.style.levels import SpeechLevel
+from serving.style.levels import HAO_TAILS, QUESTION_TAILS, STATEMENT_TAILS, TAILS, SpeechLevel
 from serving.style.predicates import NEUN_STEMS, Predicate, is_verb
 
 Morph = tuple[str, str]
 
 PLAIN_FOR_HONORIFIC = {"드시": "먹", "주무시": "자", "계시": "있"}
-# 드시다 is both "eat" and "drink": with a drink in the sentence the plain verb is 마시다.
+# 드시다 is the honorific of 먹다 and 마시다, but 드세요 is also 들 + 시 + 어요 (마음에 드세요,
+# 생각이 드셨어요, 잠이 드셨어요): the nearest noun before the verb decides the sense.
 DRINK_CUES = {"물", "차", "커피", "우유", "주스", "음료", "음료수", "잔", "술", "녹차", "코코아", "국물"}
-TAILS = ("다니까", "구먼")
+DEUL_CUES = {"생각", "마음", "기분", "느낌", "잠", "확신", "의문", "의심", "용기", "비용", "돈", "시간",
+             "정", "겁", "힘", "감", "욕심", "눈", "맘", "죄책감", "후회", "걱정", "두려움", "불안", "억울함"}
+GREETINGS = {SpeechLevel.HAE: "안녕", SpeechLevel.HAEYO: "안녕하세요", SpeechLevel.HAPSYO: "안녕하십니까",
+             SpeechLevel.HAO: "안녕하시오"}
 _INTIMATE = (SpeechLevel.HAE, SpeechLevel.HAO)
 
 
 def plain_for_honorific(stem: str, toks: list[Tok], text: str | None = None, at: int | None = None) -> str | None:
-    """먹/마시, 자, 있 for 드시, 주무시, 계시; None for any other stem, or when the stem
+    """먹/마시/들, 자, 있 for 드시, 주무시, 계시; None for any other stem, or when the stem
     starts inside a word (힘드실 is 힘들 + 시, whatever Kiwi says)."""
     if stem not in PLAIN_FOR_HONORIFIC:
         return None
     if text is not None and at is not None and at > 0 and ("가" <= text[at - 1] <= "힣"):
         return None
-    if stem == "드시" and any(t.form in DRINK_CUES and t.tag.startswith("NN") for t in toks):
-        return "마시"
+    if stem == "드시":
+        return _deusi_sense(toks, at)
     return PLAIN_FOR_HONORIFIC.get(stem)
+
+
+def _deusi_sense(toks: list[Tok], at: int | None) -> str:
+    before = [t for t in toks if at is None or t.start < at]
+    for tok in reversed(before):
+        if not tok.tag.startswith("NN"):
+            continue
+        if tok.form == "잠":
+            nxt = toks[toks.index(tok) + 1] if toks.index(tok) + 1 < len(toks) else None
+            return "자" if nxt is not None and nxt.form in {"은", "는", "을", "를", "ᆯ", "도"} else "들"  # 잠은 잘 자?
+        if tok.form in DEUL_CUES or tok.form.endswith(("감", "생각")):
+            return "들"
+        if tok.form in DRINK_CUES:
+            return "마시"
+        break  # the nearest noun is something else: food, or the meal itself
+    if any(t.form in DRINK_CUES and t.tag.startswith("NN") for t in toks):
+        return "마시"
+    return "먹"
 
 
 class Renderer:
@@ -89,6 +111,8 @@ class Renderer:
         이에요/예요 (이야/야) decides; the noun's sound only when the ending does not say."""
         p = self.pred
         vcp = self.toks[p.stem]
+        if p.stem > p.first and vcp.start < self.toks[p.stem - 1].end:
+            return ends_with_vowel_sound(self._noun_text())  # fused 건 = 거 + 이
         noun_end = self.toks[p.stem - 1].end if p.stem > p.first else vcp.start
         written = self.text[noun_end:self.toks[p.last].end]
         if written.startswith("이"):
@@ -99,12 +123,26 @@ class Renderer:
             return True  # Kiwi saw 이 contracted away: 의사예요
         return ends_with_vowel_sound(self.text[:noun_end])
 
+    def _is_greeting(self) -> bool:
+        """안녕하세요: a greeting, not a statement (안녕해) nor a farewell (안녕하십시오)."""
+        p = self.pred
+        return (p.stem > 0 and self.toks[p.stem - 1].form == "안녕" and self.toks[p.stem].form == "하"
+                and self.toks[p.stem - 1].end == self.toks[p.stem].start and not p.tense and p.honorific)
+
+    def _bound_geo(self) -> bool:
+        """The bound noun 거 (것) before 이다 contracts (겁니다, 것이오); 증거 does not."""
+        p = self.pred
+        noun = self.toks[p.stem - 1] if p.stem > 0 else None
+        return noun is not None and noun.form == "거" and noun.tag == "NNB"
+
     def is_copula(self) -> bool:
         return self.toks[self.pred.stem].tag == "VCP"
 
     # -- entry point -----------------------------------------------------------------
     def render(self, level: SpeechLevel, tail: str | None = None) -> str | None:
         p = self.pred
+        if self._is_greeting():
+            return GREETINGS[level][len("안녕"):]  # the word starts at 하: 안녕 stays
         if tail is None and p.ending.level is level and not (p.honorific and not self.keep_hon() and level in _INTIMATE):
             return None  # already there (a listener 시 at an intimate level still goes)
         if level is SpeechLevel.HAE:
@@ -113,7 +151,7 @@ class Renderer:
             return self._haeyo()
         if level is SpeechLevel.HAPSYO:
             return self._hapsyo()
-        return self._hao()
+        return self._hao(tail)
 
     # -- 해체 ----------------------------------------------------------------------
     def _hae(self, tail: str | None) -> str:
@@ -123,7 +161,7 @@ class Renderer:
         if p.mood is Mood.SUGGESTION:
             return join(self.base(False, tense=False) + [("자", "EF")])
         if p.family in (Family.PLAIN, Family.NA):
-            if tail and p.mood is Mood.STATEMENT:
+            if tail and self.tail_fits(tail):
                 return self._hae_tail(tail, hon)
             if self.is_copula() and not p.tense and not hon:
                 return self._noun_text() + ("야" if self.noun_ends_in_vowel() else "이야")
@@ -135,29 +173,52 @@ class Renderer:
             form = "는구나" if self.takes_neun() else "구나"
         return join(self.base(hon) + [(form, "EF")])
 
-    def _hae_tail(self, tail: str, hon: bool) -> str:
+    def _hae_tail(self, tail: str, hon: bool, hage: bool = False) -> str:
+        """A statement or question ended the persona's way instead of the level's plain
+        ending: 다니까/다니깐, 구먼, 다네, 네 (하게체, 일세 after a noun), 지; 는가 asks."""
         p = self.pred
+        nikka = "니깐" if tail == "다니깐" else "니까"
         if self.is_copula() and not p.tense and not hon:
-            vowel = self.noun_ends_in_vowel()
-            if tail == "다니까":
-                return self._noun_text() + ("라니까" if vowel else "이라니까")
-            return self._noun_text() + ("구먼" if vowel else "이구먼")
+            noun, vowel = self._noun_text(), self.noun_ends_in_vowel()
+            i = "" if vowel else "이"
+            if tail == "네" and not hage:
+                return noun + i + "네"  # 해체: 친구네, 사람이네 (일세 is the king's 하게체)
+            if tail == "네" and noun.endswith("거") and self._bound_geo():
+                return noun[:-1] + "걸세"  # 괜찮아질 걸세
+            return noun + {"다니까": i + "라니까", "다니깐": i + "라니깐", "구먼": i + "구먼", "다네": i + "라네",
+                           "네": "일세", "지": i + "지", "는가": "인가"}[tail]
         if self.toks[p.stem].tag == "VCN" and not p.tense:
-            return self.surface(hon) + ("라니까" if tail == "다니까" else "구먼")
-        if tail == "다니까":
+            if tail == "네" and not hage:
+                return self.surface(hon) + "네"  # 아니네
+            if tail in ("네", "는가"):
+                return join(self.base(hon) + [("ᆯ세" if tail == "네" else "ᆫ가", "EF")])  # 아닐세, 아닌가
+            return self.surface(hon) + {"다니까": "라니까", "다니깐": "라니깐", "구먼": "구먼", "다네": "라네",
+                                        "지": "지"}[tail]
+        if tail in ("다니까", "다니깐", "다네"):
+            rest = nikka if tail != "다네" else "네"
             if self.takes_neun() and self.toks[p.stem].form not in NEUN_STEMS:
                 ending = "ᆫ다" if final_of(self.surface(hon)[-1:]) in ("", "ㄹ") else "는다"
-                return join(self.base(hon) + [(ending, "EF")]) + "니까"
-            return self.surface(hon) + "다니까"
-        if self.takes_neun():
-            return join(self.base(hon) + [("는구나", "EF")])[:-2] + "구먼"
-        return self.surface(hon) + "구먼"
+                return join(self.base(hon) + [(ending, "EF")]) + rest
+            return self.surface(hon) + "다" + rest
+        if tail == "구먼":
+            if self.takes_neun():
+                return join(self.base(hon) + [("는구나", "EF")])[:-2] + "구먼"
+            return self.surface(hon) + "구먼"
+        if tail == "는가":
+            neun = p.tense or self.takes_neun()
+            return join(self.base(hon) + [("는가" if neun else "ᆫ가", "EF")])
+        return join(self.base(hon) + [(tail, "EF")])  # 네, 지
 
     def _noun_text(self) -> str:
         p = self.pred
-        if any(i in self.overrides for i in range(p.first, p.stem)):
+        fused = p.stem > p.first and self.toks[p.stem].start < self.toks[p.stem - 1].end  # 건가요 = 거 + 이 + ㄴ가요
+        if fused or any(i in self.overrides for i in range(p.first, p.stem)):
             return join(self._morphs(p.first, p.stem))
         return self.text[self.toks[p.first].start:self.toks[p.stem].start]
+
+    def tail_fits(self, tail: str) -> bool:
+        mood = self.pred.mood
+        return (tail in STATEMENT_TAILS and mood is Mood.STATEMENT) or (tail in QUESTION_TAILS and mood is Mood.QUESTION)
 
     # -- 해요체 (from another level) -----------------------------------------------------
     def _haeyo(self) -> str:
@@ -193,6 +254,8 @@ class Renderer:
             return join(self.base(hon) + [("는군요" if self.takes_neun() else "군요", "EF")])
         if p.family is Family.LKKA:
             return join(self.base(hon) + [("ᆯ까요", "EF")])
+        if p.family is Family.NIKKA:
+            return join(self.base(hon) + [("니까요", "EF")])  # no 합쇼 form: stays polite
         if p.family is Family.LGE:
             return self.surface(hon) + "겠습니다"
         if p.family is Family.LLAE:
@@ -211,14 +274,16 @@ class Renderer:
         ending = "니까" if question else "니다"
         if self.is_copula() and not p.tense and not hon:
             noun = self._noun_text()
-            if noun.endswith("거"):
+            if noun.endswith("거") and self._bound_geo():
                 return attach_formal(noun, ending)   # 거 + 입니다 → 겁니다
             return noun + "입" + ending
         return attach_formal(self.surface(hon), ending)
 
     # -- 하오체 ----------------------------------------------------------------------
-    def _hao(self) -> str:
+    def _hao(self, tail: str | None = None) -> str:
         p = self.pred
+        if tail in HAO_TAILS and p.family in (Family.PLAIN, Family.NA) and self.tail_fits(tail):
+            return self._hae_tail(tail, self.keep_hon(), hage=True)  # 하게체 (king): 들었네, 힘든가
         if p.mood is Mood.IMPERATIVE:
             return self.surface(True, tense=False) + "오"
         if p.mood is Mood.SUGGESTION:
@@ -239,9 +304,14 @@ class Renderer:
             return join(self.base(hon) + [(HEARSAY[intimate_form(p.form)][1], "EF")])
         if p.family is Family.EOYAJI:
             return join(self.base(hon) + [("어야", "EC")]) + " 하오"
+        if p.family is Family.NIKKA:
+            linked = join(self.base(hon) + [("니", "EC")])
+            if linked.endswith("거니"):
+                linked = linked[:-2] + "것이니"
+            return linked + " 말이오"                     # 힘들었던 것이니 말이오
         if self.is_copula() and not p.tense and not hon:
             noun = self._noun_text()
-            if noun.endswith("거"):
+            if noun.endswith("거") and self._bound_geo():
                 noun = noun[:-1] + "것"
             return noun + "이오"
         return attach_hao(self.surface(hon))

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 
-from serving.style.analysis import Tok, alternatives, analyse, join
+from serving.style.analysis import Tok, alternatives, analyse, join, same_spelling
 from serving.style.levels import SpeechLevel
 from serving.style.endings import Mood
-from serving.style.predicates import HONORIFIC_EP, Predicate, find_predicates, honoured_subject
+from serving.style.predicates import HONORIFIC_EP, HONOURED_NOUNS, Predicate, find_predicates, honoured_clauses
 from serving.style.render import TAILS, Renderer, plain_for_honorific
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def convert_speech_level(sentence: str, level: SpeechLevel | str, tail: str | No
     toks = analyse(sentence)
     if not toks:
         return sentence
-    honoured = honoured_subject(toks)
+    honoured = honoured_clauses(toks)
     preds = find_predicates(toks)
     if not all(_rebuilds(toks, sentence, p) for p in preds):
         # Kiwi's best reading does not spell the sentence back (나아요 read as 나/VV):
@@ -62,17 +62,17 @@ def convert_speech_level(sentence: str, level: SpeechLevel | str, tail: str | No
         for candidate in alternatives(sentence):
             candidate_preds = find_predicates(candidate)
             if candidate_preds and all(_rebuilds(candidate, sentence, p) for p in candidate_preds):
-                toks, preds, honoured = candidate, candidate_preds, honoured_subject(candidate)
+                toks, preds, honoured = candidate, candidate_preds, honoured_clauses(candidate)
                 break
     polite_source = any(p.ending.level in (_HY, _HS) for p in preds)
     overrides = _word_overrides(toks, level, sentence, polite_source)
-    if level in (_H, _HO) and not honoured and not (level is _HO and preds and preds[-1].mood is Mood.IMPERATIVE):
-        _drop_listener_honorifics(toks, sentence, preds, overrides)
+    if level in (_H, _HO) and not (level is _HO and preds and preds[-1].mood is Mood.IMPERATIVE):
+        _drop_listener_honorifics(toks, sentence, preds, overrides, honoured)
     edits: list[tuple[int, int, str]] = []   # (token from, token to, new text)
     covered: set[int] = set()
     for n, pred in enumerate(preds):
         is_last = n == len(preds) - 1 and _nothing_but_symbols_after(toks, pred.last)
-        text = _render(toks, sentence, pred, level, honoured, overrides, tail if is_last else None)
+        text = _render(toks, sentence, pred, level, honoured[pred.stem], overrides, tail if is_last else None)
         if text is not None:
             edits.append((pred.first, pred.last, text))
         covered.update(range(pred.first, pred.last + 1))
@@ -86,7 +86,7 @@ def _rebuilds(toks: list[Tok], text: str, pred: Predicate) -> bool:
     rebuilt = join([t.morph for t in toks[pred.first:pred.last + 1]])
     # 시 + 어요 is 세요 in speech; Kiwi's joiner writes the older 셔요. A copula after a
     # number or Latin word (100%예요) is rebuilt from the original text anyway.
-    return rebuilt.replace("셔요", "세요") == original or (
+    return same_spelling(rebuilt, original) or (
         toks[pred.stem].tag == "VCP" and toks[pred.first].tag.startswith(("S", "W_")))
 
 
@@ -130,22 +130,38 @@ def _word_overrides(toks: list[Tok], level: SpeechLevel, text: str, polite_sourc
         elif level in (_H, _HO) and tok.form == "드리" and tok.tag.startswith(("VX", "VV")) \
                 and not honours_someone:
             overrides[i] = [("주", tok.tag)]
+        elif tok.morph == ("말씀", "NNG") and not _honoured_owner(toks, i) and (
+                level is _H or (level is _HO and i + 1 < len(toks) and toks[i + 1].form == "하")):
+            overrides[i] = [("말", "NNG")]  # the listener's 말씀 is 말 between friends
         elif level is not _HY and tok.form == "요" and _is_polite_yo(toks, i, level):
             overrides[i] = []
     return overrides
 
 
-def _drop_listener_honorifics(toks: list[Tok], text: str, preds: list[Predicate], overrides: dict[int, list[Morph]]) -> None:
+def _honoured_owner(toks: list[Tok], i: int) -> bool:
+    """어머니 말씀, 선생님의 말씀: 말씀 of someone honoured stays."""
+    j = i - 1
+    if j >= 0 and toks[j].morph == ("의", "JKG"):
+        j -= 1
+    return j >= 0 and (toks[j].form in HONOURED_NOUNS or toks[j].morph == ("님", "XSN"))
+
+
+def _drop_listener_honorifics(toks: list[Tok], text: str, preds: list[Predicate], overrides: dict[int, list[Morph]],
+                              honoured: list[bool]) -> None:
     """At 해체/하오체, the 시 of connective clauses goes too (드시고 → 마시고, 지치셨는데 →
     지쳤는데); the final predicates handle their own."""
     in_pred = {i for p in preds for i in range(p.first, p.last + 1)}
     for i, tok in enumerate(toks):
-        if i in in_pred or tok.quoted:
+        if i in in_pred or tok.quoted or honoured[i]:
             continue
         if tok.tag == "EP" and tok.form in HONORIFIC_EP:
             overrides[i] = []
         elif tok.tag.startswith("V") and plain_for_honorific(tok.form, toks, text, tok.start) is not None:
-            overrides[i] = [(plain_for_honorific(tok.form, toks, text, tok.start), "VV")]
+            plain = plain_for_honorific(tok.form, toks, text, tok.start)
+            overrides[i] = [(plain, "VV")]
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if plain == "있" and nxt is not None and nxt.morph == ("ᆫ", "ETM"):
+                overrides[i + 1] = [("는", "ETM")]  # 계신 → 있는 (present), not 있은
 
 
 def _is_polite_yo(toks: list[Tok], i: int, level: SpeechLevel) -> bool:
@@ -174,9 +190,11 @@ def _override_edits(toks: list[Tok], text: str, overrides: dict[int, list[Morph]
         while a > 0 and (toks[a].start < max(t.end for t in toks[:a]) or toks[a].tag == "EP") \
                 and a - 1 not in covered:
             a -= 1
+        verb = bool(overrides[i]) and overrides[i][0][1].startswith("V")
         while b + 1 < len(toks) and b + 1 not in covered and (
                 toks[b + 1].start < toks[b].end
-                or (toks[b + 1].start == toks[b].end and toks[b + 1].tag.startswith(("J", "VCP")))):
+                or (toks[b + 1].start == toks[b].end and toks[b + 1].tag.startswith(("J", "VCP")))
+                or (verb and toks[b + 1].start == toks[b].end and toks[b + 1].tag.startswith("E"))):
             b += 1
         if any(k in covered for k in range(a, b + 1)):
             continue

@@ -1,0 +1,99 @@
+"""Telegraphic speech for an android voice: each word cut to its content and closed with a
+full stop, the way SmileStyle's `android` writers do it ("고양이. 6마리. 양육. 번거로운가.").
+
+Words keep their stems (nothing is invented or translated): case particles and the
+listener's 시 go, the last predicate becomes a noun form (-음/-기) or a -는가 question, an
+advice (-세요) becomes "…기. 권장.", and the speaker is "본 기체".
+"""
+
+from __future__ import annotations
+
+from serving.style.analysis import Tok, analyse, join
+from serving.style.endings import Mood
+from serving.style.predicates import HONORIFIC_EP, find_predicates, is_verb
+from serving.style.render import plain_for_honorific
+
+_DROP_PARTICLES = {"JKS", "JKO", "JKC", "JKG"}
+_DROP_JX = {"은", "는", "ᆫ", "요", "이", "가"}
+_PRONOUNS = {"저": "본 기체", "제": "본 기체", "저희": "본 기체들", "당신": "사용자", "너": "사용자", "나": "본 기체"}
+
+
+def clip(sentence: str) -> str:
+    toks = analyse(sentence)
+    if not toks or any(t.quoted for t in toks):
+        return sentence
+    preds = find_predicates(toks)
+    final = preds[-1] if preds else None
+    words = _words(toks)
+    out: list[str] = []
+    for a, b in words:
+        text = _clip_word(toks, a, b, sentence, final)
+        if text:
+            out.append(text)
+    if not out:
+        return sentence
+    question = final is not None and final.mood is Mood.QUESTION
+    body = ". ".join(w.rstrip(".?!") for w in out)
+    return body + ("?" if question else ".")
+
+
+def _words(toks: list[Tok]) -> list[tuple[int, int]]:
+    """Token ranges of the space-separated words."""
+    spans, start = [], 0
+    for i in range(1, len(toks) + 1):
+        if i == len(toks) or toks[i].start > toks[i - 1].end:
+            spans.append((start, i))
+            start = i
+    return spans
+
+
+def _clip_word(toks: list[Tok], a: int, b: int, text: str, final) -> str:
+    part = toks[a:b]
+    if all(t.tag.startswith(("S", "W_")) for t in part):
+        mark = "".join(t.form for t in part)
+        return "" if all(t.tag in {"SF", "SP", "SE"} for t in part) else mark
+    if final is not None and a <= final.end < b:
+        return _clip_predicate(toks, a, final)
+    morphs = []
+    for t in part:
+        if t.tag in {"SF", "SP"}:
+            continue
+        if t.tag in _DROP_PARTICLES or (t.tag == "JX" and t.form in _DROP_JX):
+            continue
+        if t.tag == "EP" and t.form in HONORIFIC_EP:
+            continue
+        plain = plain_for_honorific(t.form, toks, text, t.start) if t.tag.startswith("V") else None
+        if plain:
+            morphs.append((plain, "VV"))  # 드시면서 → 마시면서
+            continue
+        if t.tag == "NP" and t.form in _PRONOUNS:
+            morphs.append((_PRONOUNS[t.form], "NP"))
+            continue
+        morphs.append(t.morph)
+    if not morphs:
+        return ""
+    kept = [t for t in part if t.morph in morphs]
+    prefix = part[:len(kept)]
+    if kept == prefix and [t.morph for t in kept] == morphs:
+        return text[part[0].start:kept[-1].end]  # only particles dropped: the writer's own spelling (반려묘)
+    if len(morphs) == 1 and morphs[0][1] == "NP":
+        return morphs[0][0]
+    return join(morphs)
+
+
+def _clip_predicate(toks: list[Tok], a: int, pred) -> str:
+    lead = [t.morph for t in toks[a:pred.stem] if t.tag not in _DROP_PARTICLES
+            and not (t.tag == "JX" and t.form in _DROP_JX)]
+    stem = toks[pred.stem]
+    plain = plain_for_honorific(stem.form, toks, None, stem.start)
+    stem_morph = (plain, "VV") if plain else stem.morph
+    tense = [toks[i].morph for i in pred.tense]
+    if stem.tag == "VCP" and not tense:
+        return join(lead) if lead else ""          # 고양이예요 → 고양이
+    base = lead + [stem_morph] + tense
+    if pred.mood is Mood.QUESTION:
+        neun = bool(tense) or is_verb(toks, pred.stem) or stem.form in {"있", "없"}
+        return join(base + [("는가" if neun else "ᆫ가", "EF")])
+    if pred.mood in (Mood.IMPERATIVE, Mood.SUGGESTION):
+        return join(lead + [stem_morph, ("기", "ETN")]) + (". 권장" if pred.mood is Mood.IMPERATIVE else ". 제안")
+    return join(base + [("ᆷ", "ETN")])
