@@ -62,58 +62,58 @@ _CONJOINING_TO_COMPAT = str.maketrans(
      **{chr(0x11A8 + i): c for i, c in enumerate(_JONGSEONG)}}
 )
 
+
+
+def _table(*pairs: tuple[str, str]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in pairs)
+
+
 # Slang and frequent misspellings of the words that matter, on compact text. Ordered.
-_SPELLING_TABLE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"쥭", "죽"),
-        # Dialect "-어 버리다" (경상 삐/뿌/뿔, 전라 불) and "-고 잡다" (= 싶다); a "디져/뒤져" before them.
-        (r"(?:디져|뒤져|뒈져|디저|뒤저)(?=삐|뿌|뿔|삘|불|블)", "죽어"),
-        (r"죽어(?:삐|뿌|뿌리|불|뿔|블)(?=까|꺼나|끄나|카)", "죽어버릴"),
-        (r"죽어(?:불|블)(?=랑께|란다|라네|래|끼|기다|거)", "죽어버릴"),
-        (r"죽어(?:불|블)(?=고싶|고파|고잡|고만싶|라|란다|랑께|것다|야겠|야쓰)", "죽어버리"),
-        (r"(죽고|버리고|사라지고|없어지고|끝내고|그만하고)(?:잡|자프|자퍼|잡퍼|접)(?=다|아|어|네|은|구|당|제|소|데|능|는|퍼|프|$)", r"\1싶"),
-        (r"(?<=죽)고정(?=하|허|해|헌)", "고싶"),
-        (r"자[샬쌀]", "자살"),
-        (r"죽어(?:삘|뿔|삐릴|뿌릴)", "죽어버릴"),
-        (r"죽어(?:삐|뿌|뿌리)(?=고싶|라|까)", "죽어버리"),
-        (r"믄(?=[가-힣]|$)", "면"),
-        (r"낀데", "건데"),
-        (r"주거(?=버리|버릴|버려|벌|야지|야겠)", "죽어"),
-        (r"주글(?=래|거|꺼|까|게)", "죽을"),
-        (r"(?:죽구|주꼬|죽꼬|쥬꼬)(?=싶|시)", "죽고"),
-        (r"(?<=고)(?:시퍼|시포|십어|싶퍼|시프|시펑|시펏)", "싶어"),
-        (r"(?<=고)(?:십다|싶따|십따)", "싶다"),
-        (r"(?<=살기)(?:시러|실어|시르)", "싫어"),
-        (r"(?:디지|뒤지|뒈지)(?=고싶|고파|고말)", "죽"),
-        (r"(?:디져|뒤져|뒈져|디저|뒤저)(?=버리|버릴|버려|야)", "죽어"),
-        (r"(?:디질|뒤질|뒈질)(?=래|거|까)", "죽을"),
-        (r"ㅈㄱㅅㄷ", "죽고싶다"),
-        (r"ㅈㄱㅅㅇ", "죽고싶어"),
-        (r"ㅈㅅ(?=하고싶|하고파|할까|하려|할래|각|충동|생각)", "자살"),
-        (r"ㅈㅎ(?=하고싶|하고파|충동|했|하려)", "자해"),
-        (r"(?<=자살|자해)(?:하구|하궁)(?=싶)", "하고"),
-    )
+_SPELLING_TABLE = _table(
+    (r"쥭", "죽"),
+    # Dialect "-어 버리다" (경상 삐/뿌/뿔, 전라 불) and "-고 잡다" (= 싶다); a "디져/뒤져" before them.
+    (r"(?:디져|뒤져|뒈져|디저|뒤저)(?=삐|뿌|뿔|삘|불|블)", "죽어"),
+    (r"죽어(?:삐|뿌|뿌리|불|뿔|블)(?=까|꺼나|끄나|카)", "죽어버릴"),
+    (r"죽어(?:불|블)(?=랑께|란다|라네|래|끼|기다|거)", "죽어버릴"),
+    (r"죽어(?:불|블)(?=고싶|고파|고잡|고만싶|라|란다|랑께|것다|야겠|야쓰)", "죽어버리"),
+    (r"(죽고|버리고|사라지고|없어지고|끝내고|그만하고)(?:잡|자프|자퍼|잡퍼|접)(?=다|아|어|네|은|구|당|제|소|데|능|는|퍼|프|$)", r"\1싶"),
+    (r"(?<=죽)고정(?=하|허|해|헌)", "고싶"),
+    (r"자[샬쌀]", "자살"),
+    (r"죽어(?:삘|뿔|삐릴|뿌릴)", "죽어버릴"),
+    (r"죽어(?:삐|뿌|뿌리)(?=고싶|라|까)", "죽어버리"),
+    (r"믄(?=[가-힣]|$)", "면"),
+    (r"낀데", "건데"),
+    (r"주거(?=버리|버릴|버려|벌|야지|야겠)", "죽어"),
+    (r"주글(?=래|거|꺼|까|게)", "죽을"),
+    (r"(?:죽구|주꼬|죽꼬|쥬꼬)(?=싶|시)", "죽고"),
+    (r"(?<=고)(?:시퍼|시포|십어|싶퍼|시프|시펑|시펏)", "싶어"),
+    (r"(?<=고)(?:십다|싶따|십따)", "싶다"),
+    (r"(?<=살기)(?:시러|실어|시르)", "싫어"),
+    (r"(?:디지|뒤지|뒈지)(?=고싶|고파|고말)", "죽"),
+    (r"(?:디져|뒤져|뒈져|디저|뒤저)(?=버리|버릴|버려|야)", "죽어"),
+    (r"(?:디질|뒤질|뒈질)(?=래|거|까)", "죽을"),
+    (r"ㅈㄱㅅㄷ", "죽고싶다"),
+    (r"ㅈㄱㅅㅇ", "죽고싶어"),
+    (r"ㅈㅅ(?=하고싶|하고파|할까|하려|할래|각|충동|생각)", "자살"),
+    (r"ㅈㅎ(?=하고싶|하고파|충동|했|하려)", "자해"),
+    (r"(?<=자살|자해)(?:하구|하궁)(?=싶)", "하고"),
 )
 
 
 # Romanised Korean and English internet slang, on spaced lower-case text (rules' word guards
 # read the spaced text, so the Korean word has to appear there too).
-_ROMANISED: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"\b(?:jasal|jasar|jaseol)(?:hal|hago|ha)?\b", "자살"),
-        (r"\bjahae\b", "자해"),
-        (r"\b(?:jukgo|jukko|jugo|chukgo)\s*(?:sipda|sipeo|sipo|shipda|shipeo|sippeo|sipd)\b", "죽고 싶다"),
-        (r"\b(?:kms|kys)\b", "죽고 싶다"),
-        (r"\b(?:i\s*)?(?:want|wanna|gonna|will|going\s*to)?\s*(?:to\s*)?(?:unalive|unaliving)\s*(?:myself|meself|me)?\b",
-         "자살하고 싶다"),
-        (r"\b(?:i\s*)?(?:want\s*to|wanna)\s*die\b|\bwish\s*i\s*(?:was|were)\s*dead\b", "죽고 싶다"),
-        (r"\b(?:kill\s*myself|end\s*my\s*life|end(?:ing)?\s*it\s*all)\b", "자살하고 싶다"),
-        (r"(?:\b|(?<=[가-힣]))(?:die|dead)\s*(?=하고|하구|할래|할까|하려|해버리|하면|했으면)", "죽"),
-        (r"(?<=죽)하(?=고|구)", ""),
-        (r"(?<=죽)할(?=래|까)", "을"),
-    )
+_ROMANISED = _table(
+    (r"\b(?:jasal|jasar|jaseol)(?:hal|hago|ha)?\b", "자살"),
+    (r"\bjahae\b", "자해"),
+    (r"\b(?:jukgo|jukko|jugo|chukgo)\s*(?:sipda|sipeo|sipo|shipda|shipeo|sippeo|sipd)\b", "죽고 싶다"),
+    (r"\b(?:kms|kys)\b", "죽고 싶다"),
+    (r"\b(?:i\s*)?(?:want|wanna|gonna|will|going\s*to)?\s*(?:to\s*)?(?:unalive|unaliving)\s*(?:myself|meself|me)?\b",
+     "자살하고 싶다"),
+    (r"\b(?:i\s*)?(?:want\s*to|wanna)\s*die\b|\bwish\s*i\s*(?:was|were)\s*dead\b", "죽고 싶다"),
+    (r"\b(?:kill\s*myself|end\s*my\s*life|end(?:ing)?\s*it\s*all)\b", "자살하고 싶다"),
+    (r"(?:\b|(?<=[가-힣]))(?:die|dead)\s*(?=하고|하구|할래|할까|하려|해버리|하면|했으면)", "죽"),
+    (r"(?<=죽)하(?=고|구)", ""),
+    (r"(?<=죽)할(?=래|까)", "을"),
 )
 # A separator typed inside a word: 자.살, 죽-고, 자_해 (between two syllables, no space).
 _INNER_SEPARATOR = re.compile(r"(?<=[가-힣])[.\-_*/~·•,+=^|'\"`]{1,3}(?=[가-힣])")
