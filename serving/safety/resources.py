@@ -80,6 +80,7 @@ ABUSE_REPLY = (
     "• 1366 여성긴급전화: 24시간, 가정폭력·성폭력·스토킹 피해 상담과 보호를 도와줘요\n"
     "• 1388 청소년상담전화: 청소년이라면 이곳에서 도와줘요 (문자·카카오톡도 돼요)\n"
     "• 119: 다쳤다면 바로 연락해 주세요\n"
+    "• 109 자살예방상담전화: 24시간, 마음이 너무 힘들 때 언제든 이야기할 수 있어요\n"
     "\n"
     "할 수 있다면 문을 잠글 수 있는 곳이나 믿을 수 있는 사람 곁처럼 안전한 곳으로 가 주세요. "
     "혼자 견디지 않으셔도 돼요. 저도 여기에서 이야기를 들을게요."
@@ -124,14 +125,14 @@ def crisis_reply_for(path: str | None) -> str:
     return _CRISIS_REPLIES.get(path or "general", CRISIS_REPLY)
 
 
-def reply_for_level(level: Level, persona_reply: str | None = None) -> str | None:
+def reply_for_level(level: Level, persona_reply: str | None = None, path: str | None = None) -> str | None:
     """The reply to show for an assessed message.
 
-    crisis: the fixed crisis reply, whatever the persona said (it is never style-transferred);
+    crisis: the fixed crisis reply of `path`, whatever the persona said (never style-transferred);
     concern: the persona's reply followed by the check-in; none: the persona's reply.
     """
     if level == "crisis":
-        return CRISIS_REPLY
+        return crisis_reply_for(path)
     if level == "concern":
         return f"{persona_reply.rstrip()}\n\n{CONCERN_ADDENDUM}" if persona_reply else CONCERN_ADDENDUM
     return persona_reply
