@@ -16,16 +16,18 @@ from collections.abc import Sequence
 
 CARE_TURNS = 3
 
-_EMOJI = re.compile(
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u3030\u303d\u3297\u3299\ufe0f\u200d]+"
-)
-_LAUGHTER = re.compile(r"[ㅋㅎ]{2,}|(?<![가-힣])(?:허허+|하하+|호호+|히히+|헤헤+|크크+|우와+|와우|오오+|캬+)(?![가-힣])[!~]*")
-_TILDES = re.compile(r"~+")
-_BANGS = re.compile(r"!{2,}")
-_EMOTICON = re.compile(r"\^\^|\^_\^|:\)|:D|;\)|>_<|ㅠ{2,}|ㅜ{2,}")
-_KAOMOJI = re.compile(r"[(（][^가-힣a-zA-Z0-9()（）]{2,14}[)）]")
-_SPACES = re.compile(r"[ \t]{2,}")
-_LEADING_PUNCT = re.compile(r"^[,\s]+")
+# What a persona adds for colour, removed in order: emoji, kaomoji, emoticons, laughter and
+# cheerful interjections, tildes, repeated "!", the spaces and commas left behind.
+_DECORATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
+    ("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2190-\u21ff\u3030\u303d\u3297\u3299\ufe0f\u200d]+", ""),
+    (r"[(（][^가-힣a-zA-Z0-9()（）]{2,14}[)）]", ""),
+    (r"\^\^|\^_\^|:\)|:D|;\)|>_<|ㅠ{2,}|ㅜ{2,}", ""),
+    (r"[ㅋㅎ]{2,}|(?<![가-힣])(?:허허+|하하+|호호+|히히+|헤헤+|크크+|우와+|와우|오오+|캬+)(?![가-힣])[!~]*", ""),
+    (r"~+", ""),
+    (r"!{2,}", "!"),
+    (r"[ \t]{2,}", " "),
+    (r"(?m)^[ \t,]+|[ \t]+$", ""),
+))
 
 
 def in_care(previous_levels: Sequence[str], turns: int = CARE_TURNS) -> bool:
@@ -35,10 +37,7 @@ def in_care(previous_levels: Sequence[str], turns: int = CARE_TURNS) -> bool:
 
 def undecorate(text: str) -> str:
     """`text` without emoji, laughter, cheerful interjections, emoticons and trailing tildes."""
-    out = _KAOMOJI.sub("", _EMOJI.sub("", text))
-    out = _EMOTICON.sub("", out)
-    out = _LAUGHTER.sub("", out)
-    out = _BANGS.sub("!", _TILDES.sub("", out))
-    out = _SPACES.sub(" ", out)
-    out = "\n".join(_LEADING_PUNCT.sub("", line.strip()) for line in out.split("\n")).strip()
-    return out or text
+    out = text
+    for pattern, replacement in _DECORATIONS:
+        out = pattern.sub(replacement, out)
+    return out.strip() or text
