@@ -33,6 +33,7 @@ def register(groups) -> None:
         _check_reply, group="safety",
     )
     check.add_argument("file", nargs="?", help="one reply per line (default: stdin)")
+    check.add_argument("--semantic", action="store_true", help="also ask the semantic reply head (off by default)")
 
 
 def _classify(args: argparse.Namespace) -> int:
@@ -109,10 +110,10 @@ def _cv(args: argparse.Namespace) -> int:
 
 
 def _check_reply(args: argparse.Namespace) -> int:
-    from serving.safety.output_check import find_problems
+    from serving.safety.output_check import find_all_problems
     from serving.safety.textio import read_lines
 
     for text in read_lines(args.file):
-        problems = find_problems(text)
+        problems = find_all_problems(text, semantic=args.semantic)
         print(json.dumps({"text": text, "ok": not problems, "problems": problems}, ensure_ascii=False), flush=True)
     return 0
