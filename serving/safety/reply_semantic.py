@@ -15,11 +15,11 @@ import csv
 import json
 import logging
 import re
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from serving.safety.lazy import Lazy
 
 log = logging.getLogger(__name__)
 
@@ -94,17 +94,6 @@ def training_set(data_dir: Path, splits: Sequence[str] = ("train",)) -> tuple[li
     return [r["text"] for r in rows] + safe, [r["label"] for r in rows] + ["ok"] * len(safe)
 
 
-_LOCK = threading.Lock()
-_DEFAULT: list[ReplyHead | None] = []
-
-
-def default_reply_head() -> ReplyHead | None:
-    with _LOCK:
-        if not _DEFAULT:
-            _DEFAULT.append(_build())
-        return _DEFAULT[0]
-
-
 def _build() -> ReplyHead | None:
     from maeum import paths
     from serving.semantic import EncoderUnavailable
@@ -157,3 +146,7 @@ def cross_validate(data_dir: Path, folds: int = 5, thresholds: Sequence[float] =
                 out[t][key[0]] += hit
                 out[t][key[1]] += 1
     return out
+
+
+# The reply head trained on our reply set (train split), or None without the encoder or the set.
+default_reply_head = Lazy(_build)

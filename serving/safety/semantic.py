@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ from serving.safety.models import LEVELS, Level
 from serving.safety.normalize import clean_text
 from serving.safety.resources import CRISIS_PATHS
 from serving.safety.training_data import SafetyExample
+from serving.safety.lazy import Lazy
 
 log = logging.getLogger(__name__)
 
@@ -199,18 +199,6 @@ def train(examples: Sequence[SafetyExample], config: SemanticConfig | None = Non
     return SemanticSafety(message_head, window_head, path_head, config)
 
 
-_LOCK = threading.Lock()
-_DEFAULT: list[SemanticSafety | None] = []
-
-
-def default_semantic() -> SemanticSafety | None:
-    """The layer trained on every trainable example we ship; None without the encoder or data."""
-    with _LOCK:
-        if not _DEFAULT:
-            _DEFAULT.append(_build_default())
-        return _DEFAULT[0]
-
-
 def _build_default() -> SemanticSafety | None:
     from serving.semantic import EncoderUnavailable
     from serving.safety.training_data import load_examples
@@ -227,3 +215,7 @@ def _build_default() -> SemanticSafety | None:
     except Exception:  # never let the learned layer take the rules down
         log.warning("could not build the semantic safety layer; rules only", exc_info=True)
         return None
+
+
+# The layer trained on every trainable example we ship; None without the encoder or data.
+default_semantic = Lazy(_build_default)
