@@ -132,6 +132,9 @@ class ChatPipeline:
 
             generator = build_generator(settings)
         self.generator = generator
+        from serving.safety.judge import judge_for
+
+        self._judge = judge_for(generator) if settings.safety_judge else None  # raise-only second opinion
         self._engines: dict[str, Any] = {}
         self._engines_lock = threading.Lock()
 
@@ -177,7 +180,7 @@ class ChatPipeline:
         # earlier user messages of this conversation.
         full_text = sanitize(user_text, len(user_text) + 1).text if clean.truncated else clean.text
         earlier = [text for text, _ in self.store.recent_user_turns(conversation_id, limit=_SAFETY_WINDOW)]
-        level, reasons, path = _assess(full_text, earlier)
+        level, reasons, path = _assess(full_text, earlier, self._judge)
         emotion = _classify(clean.text)
         turn_id = self.store.add_turn(conversation_id, clean.text, truncated=clean.truncated, emotion=emotion,
                                       safety_level=level, safety_reasons=reasons)
@@ -481,12 +484,12 @@ def _system_prompt() -> str:
 _SAFETY_WINDOW = 3  # earlier user turns safety reads (window and care state)
 
 
-def _assess(text: str, earlier: list[str] | None = None) -> tuple[str, list[str], str | None]:
+def _assess(text: str, earlier: list[str] | None = None, judge=None) -> tuple[str, list[str], str | None]:
     """Safety level, reasons and crisis path. A failing assessor must not wave a message through as safe."""
     from serving.safety import assess
 
     try:
-        result = assess(text, earlier or ())
+        result = assess(text, earlier or (), judge)
         return result.level, list(result.reasons), result.path
     except Exception:
         logger.exception("safety assessment failed; treating the message as a concern")

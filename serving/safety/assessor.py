@@ -171,9 +171,12 @@ _DEFAULT = SafetyAssessor(semantic=_semantic_layer)
 _RULES_ONLY = SafetyAssessor(failsafe=False)
 
 
-def assess(text: str, context: Sequence[str] = ()) -> SafetyAssessment:
-    """Assess the newest user message (with the earlier ones, oldest first): every layer, raise only."""
-    return _DEFAULT.assess_text(text, context)
+def assess(text: str, context: Sequence[str] = (), judge: Classifier | None = None) -> SafetyAssessment:
+    """Assess the newest user message (with the earlier ones, oldest first): every layer, raise only.
+    `judge`: an optional extra opinion such as `serving.safety.judge.LLMJudge` (raise only too)."""
+    if judge is None:
+        return _DEFAULT.assess_text(text, context)
+    return SafetyAssessor(judge, classifier_threshold=0.5, semantic=_semantic_layer).assess_text(text, context)
 
 
 def assess_rules_only(text: str) -> SafetyAssessment:
