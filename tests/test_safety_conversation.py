@@ -81,12 +81,15 @@ def test_rules_work_without_the_semantic_layer():
     assert bare.assess_text("배고파 죽겠다").level == "none"
 
 
-def test_the_semantic_layer_raises_euphemisms_the_rules_miss():
+def test_the_semantic_layer_raises_a_farewell_the_rules_miss():
     from serving.safety.semantic import default_semantic
 
     layer = default_semantic()
-    assert layer is not None and layer.window_head is None or layer.window_head.classes == ("none", "concern", "crisis")
-    assert assess("할머니 곁으로 가고 싶어요. 이제 다 정리했어요").level != "none"
+    assert layer is not None and layer.path_head is not None and layer.window_head is not None
+    text = "오늘이 지나면 나는 없을 거야. 그동안 고마웠어"
+    assert SafetyAssessor(semantic=None).assess_text(text).level != "crisis"
+    result = assess(text)
+    assert result.level == "crisis" and any(r.startswith("semantic.") for r in result.reasons)
 
 
 def test_care_state_length_and_decorations():

@@ -6,7 +6,9 @@ always on text by someone the model never read. The combinations compared are th
 (with the fail-safe) alone, plus the n-gram classifier, plus the semantic message head, plus
 the window head, over a grid of thresholds. Pooled over writers, the chosen setting is the
 one with the highest crisis recall whose false-crisis rate stays within `max_false_crisis` and
-whose check-in rate on hard negatives stays within `max_fpr`.
+whose check-in rate on hard negatives stays within `max_fpr`. One setting also lets the
+message head *demote* a rule's crisis to a concern check-in when it is sure the message is no
+crisis (never to none): measured, not assumed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from serving.safety.training_data import OWN_WRITER, SafetyExample
 
 GRID_CRISIS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 GRID_FLAG = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+DEMOTE = (0.02, 0.05, 0.1, 0.2)
 
 
 @dataclass
@@ -66,8 +69,10 @@ def _raise(level: str, probs: dict[str, float] | None, crisis: float, flag: floa
 
 
 def combine(s: Scored, *, ngram: bool, message: tuple[float, float] | None,
-            window: tuple[float, float] | None) -> str:
+            window: tuple[float, float] | None, demote: float | None = None) -> str:
     level = s.rules
+    if demote is not None and level == "crisis" and s.message.get("crisis", 0.0) < demote:
+        level = "concern"  # the rules' crisis, where the message head is sure it is none: a check-in
     if ngram and LEVEL_RANK[s.ngram] > LEVEL_RANK[level]:
         level = s.ngram
     if message is not None:
@@ -133,6 +138,9 @@ def settings_grid():
     for c, f in itertools.product(GRID_CRISIS, GRID_FLAG):
         for wc, wf in ((c, f), (min(c + 0.1, 0.95), min(f + 0.05, 0.95)), (0.9, 0.95)):
             yield f"rules+message({c},{f})+window({wc},{wf})", {"ngram": False, "message": (c, f), "window": (wc, wf)}
+        for d in DEMOTE:
+            yield (f"rules+message({c},{f})+window({c},{f})+demote({d})",
+                   {"ngram": False, "message": (c, f), "window": (c, f), "demote": d})
 
 
 def choose(scored: Sequence[tuple[str, Scored]], *, max_false_crisis: float = 0.03, max_fpr: float = 0.10):

@@ -38,9 +38,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。…~\n])\s+|\n+")
 
 @dataclass(frozen=True)
 class SemanticConfig:
-    message_crisis: float = 0.70
-    message_flag: float = 0.80
-    window_crisis: float = 0.80
+    # Chosen by `maeum safety cv` (held-out writer; docs/safety.md): the highest crisis recall with
+    # pooled false crisis <= 5% that keeps our own set at >= 95% crisis recall.
+    message_crisis: float = 0.95
+    message_flag: float = 0.90
+    window_crisis: float = 0.95
     window_flag: float = 0.90
     window_turns: int = 3  # previous user messages read with the new one
     l2: float = 1e-3
