@@ -153,3 +153,16 @@ def test_the_llm_judge_asks_the_real_model_and_can_only_raise(tiny_models):
     assert opinion["level"] in ("none", "concern", "crisis")
     assert assess("죽고 싶어요", judge=judge).level == "crisis"  # a random model cannot lower it
     assert judge_for(type("Offline", (), {"name": "offline"})()) is None
+
+
+def test_the_shipped_heads_match_the_data():
+    """A change to the safety data or config needs `maeum safety train-heads` (else every fresh
+    process trains for a minute)."""
+    from maeum import paths
+    from serving.semantic import get_encoder
+    from serving.safety.semantic import HEADS_FOLDER, SemanticConfig, data_key, load_heads
+    from serving.safety.training_data import load_examples
+
+    examples = [e for e in load_examples() if e.trainable]
+    key = data_key(examples, SemanticConfig(), get_encoder().name)
+    assert load_heads(paths.data_dir() / HEADS_FOLDER, key, SemanticConfig()) is not None, key

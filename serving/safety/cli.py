@@ -28,6 +28,11 @@ def register(groups) -> None:
     cv.add_argument("--max-false-crisis", type=float, default=0.03, help="pooled false-crisis limit (default 0.03)")
     cv.add_argument("--max-fpr", type=float, default=0.10, help="pooled check-in rate limit on hard negatives")
     cv.add_argument("--json", action="store_true", help="print every setting as JSON")
+    heads = groups.command(
+        "train-heads", "train the semantic safety heads on every trainable example and save them in data/safety_heads/",
+        _train_heads, group="safety",
+    )
+    heads.add_argument("--out", help="folder (default: data/safety_heads beside the data)")
     check = groups.command(
         "check-reply", "check each reply line (diagnosis, medication, methods, profanity, insults): one JSON per line",
         _check_reply, group="safety",
@@ -106,6 +111,26 @@ def _cv(args: argparse.Namespace) -> int:
                 print(f"  {group:<46}{r['n']:>6}{_pct(r['crisis_recall']):>8}{_pct(r['crisis_or_concern_recall']):>8}"
                       f"{_pct(r['concern_flagged']):>9}{_pct(r['fpr']):>8}{_pct(r['false_crisis']):>9}")
     print(f"\nchosen: {best[0] if best else 'none within the limits'}")
+    return 0
+
+
+def _train_heads(args: argparse.Namespace) -> int:
+    from maeum import paths
+    from maeum.errors import MaeumError
+    from serving.semantic import get_encoder
+    from serving.safety.semantic import HEADS_FOLDER, SemanticConfig, data_key, save_heads, train
+    from serving.safety.training_data import load_examples
+
+    folder = paths.data_dir()
+    if folder is None:
+        raise MaeumError("no data folder found (set MAEUM_DATA_DIR)")
+    examples = [e for e in load_examples(folder) if e.trainable]
+    if not examples:
+        raise MaeumError(f"{folder}: no labelled safety data")
+    config = SemanticConfig()
+    key = data_key(examples, config, get_encoder().name)
+    written = save_heads(train(examples, config), args.out or folder / HEADS_FOLDER, key)
+    print(f"{len(examples)} examples; key {key}; wrote " + ", ".join(str(f) for f in written))
     return 0
 
 

@@ -201,8 +201,57 @@ def train(examples: Sequence[SafetyExample], config: SemanticConfig | None = Non
     return SemanticSafety(message_head, window_head, path_head, config)
 
 
+# --- shipped heads ---------------------------------------------------------------------------------
+# Training needs every training text embedded (about a minute on a cold cache); the trained heads
+# are shipped in data/safety_heads/ under a key of the encoder, the config and every example, so a
+# fresh install loads them in milliseconds. `maeum safety train-heads` rewrites them.
+HEADS_FOLDER = "safety_heads"
+_HEAD_NAMES = ("message", "window", "path")
+
+
+def data_key(examples: Sequence[SafetyExample], config: SemanticConfig, encoder_name: str) -> str:
+    import hashlib
+    import json
+
+    digest = hashlib.sha256(json.dumps([encoder_name, config.__dict__]).encode())
+    for e in examples:
+        digest.update(json.dumps([e.id, e.text, e.label, e.path, list(e.context)], ensure_ascii=False).encode())
+    return digest.hexdigest()[:16]
+
+
+def save_heads(layer: SemanticSafety, folder, key: str) -> list:
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.npz"):
+        old.unlink()
+    written = []
+    for name in _HEAD_NAMES:
+        head = getattr(layer, f"{name}_head")
+        if head is not None:
+            file = folder / f"{name}-{key}.npz"
+            head.save(file, {"key": key})
+            written.append(file)
+    return written
+
+
+def load_heads(folder, key: str, config: SemanticConfig) -> SemanticSafety | None:
+    from pathlib import Path
+
+    from serving.semantic import SoftmaxHead
+
+    file = Path(folder) / f"message-{key}.npz"
+    if not file.is_file():
+        return None
+    heads = {name: (SoftmaxHead.load(f) if (f := Path(folder) / f"{name}-{key}.npz").is_file() else None)
+             for name in _HEAD_NAMES}
+    return SemanticSafety(heads["message"], heads["window"], heads["path"], config)
+
+
 def _build_default() -> SemanticSafety | None:
-    from serving.semantic import EncoderUnavailable
+    from maeum import paths
+    from serving.semantic import EncoderUnavailable, get_encoder
     from serving.safety.training_data import load_examples
 
     try:
@@ -210,7 +259,15 @@ def _build_default() -> SemanticSafety | None:
         if not examples:
             log.warning("no labelled safety data found; the semantic safety layer is off (rules only)")
             return None
-        return train(examples)
+        config = SemanticConfig()
+        key = data_key(examples, config, get_encoder().name)
+        folder = paths.data_dir()
+        shipped = load_heads(folder / HEADS_FOLDER, key, config) if folder is not None else None
+        if shipped is not None:
+            return shipped
+        log.warning("the shipped safety heads do not match the data; training them now "
+                    "(run `maeum safety train-heads` to ship them)")
+        return train(examples, config)
     except EncoderUnavailable as exc:
         log.warning("%s; the semantic safety layer is off (rules only)", exc)
         return None
