@@ -17,17 +17,20 @@ reaches the threshold, never lower it, and a failing classifier is logged and ig
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from serving.safety import routing
 from serving.safety.failsafe import assess_text as failsafe_assess
-from serving.safety.injection import looks_like_injection
+from serving.safety.injection import looks_like_injection, text_before_injections
 from serving.safety.models import LEVEL_RANK, LEVELS, Level, SafetyAssessment
 from serving.safety.normalize import KIWI_TYPOS, NormalisedText, normalise
 from serving.safety.rules import evaluate
 
 WINDOW_TURNS = 3  # earlier user messages read together with the new one
+# "보고 싶어 죽겠어", "웃겨 죽는 줄": the idioms the fail-safe sets aside; the learned layer defers too.
+_DEATH_IDIOM = re.compile(r"죽겠|죽는줄|죽을뻔|죽을맛|죽을것같이|죽을만큼")
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +69,18 @@ class SafetyAssessor:
         semantic = self.semantic
         if semantic is not None:
             try:
-                opinion, path_probs = semantic.assess(text, context)
+                # Like the fail-safe, the learned layer defers to a risk word the rules explained away
+                # (idiom, negation, everyday object...); it reads the message without any sentence
+                # that tries to instruct us, so an injection can neither raise nor dilute it.
+                opinion, path_probs = semantic.assess(_without_injections(normalised, text), context)
+                explained = discounted or (level == "none" and _DEATH_IDIOM.search(normalised.compact))
+                if explained and opinion.level != "none" and LEVEL_RANK[opinion.level] > LEVEL_RANK[level]:
+                    discounted = [*discounted, f"{opinion.reason} (deferred to the rules' context)"]
+                    opinion = None
             except Exception:  # the learned layer must never take the rules down
                 log.warning("semantic safety layer failed; rules only", exc_info=True)
             else:
-                if LEVEL_RANK[opinion.level] > LEVEL_RANK[level]:
+                if opinion is not None and LEVEL_RANK[opinion.level] > LEVEL_RANK[level]:
                     level = opinion.level
                     reasons.append(opinion.reason)
         if self.classifier is not None:
@@ -139,6 +149,12 @@ class SafetyAssessor:
             log.warning("safety classifier returned unknown level %r; ignored", level)
             return None
         return (level, score) if score >= self.classifier_threshold else None
+
+
+def _without_injections(normalised: NormalisedText, text: str) -> str:
+    if not looks_like_injection(normalised.clean):
+        return text
+    return text_before_injections(text)
 
 
 def _as_opinion(value: Any) -> tuple[str, float]:
