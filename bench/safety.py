@@ -4,7 +4,10 @@
 
 Runs every text of the labelled set `--rounds` times in one thread after a warm-up, and
 prints p50 / p90 / p99 / max per message and messages per second. The one-time start-up
-(Kiwi's model, its typo model) is timed separately. Target: assessment well under 5 ms.
+(Kiwi's model, its typo model, the encoder and the learned heads) is timed separately. The
+encoder's per-text memo is cleared before every timed call, so each message pays for its own
+embedding as a new message does. Target: assessment p99 ≤ 10 ms per ordinary message with the
+semantic layer on. Long messages (8,000 characters, assessed whole) are timed separately.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-TARGET_MS = 5.0
+TARGET_MS = 10.0
 
 
 def _percentile(sorted_values: list[float], q: float) -> float:
@@ -31,11 +34,20 @@ def _percentile(sorted_values: list[float], q: float) -> float:
     return sorted_values[index]
 
 
-def _measure(fn, texts: list[str], rounds: int) -> dict:
+def _forget_embeddings() -> None:
+    from serving.semantic import encoder as shared
+
+    with shared._memo_lock:
+        shared._memo.clear()
+
+
+def _measure(fn, texts: list, rounds: int, fresh: bool = False) -> dict:
     """Wall-clock and this thread's CPU time per call (CPU time ignores waiting for a busy CPU)."""
     wall, cpu = [], []
     for _ in range(rounds):
         for text in texts:
+            if fresh:
+                _forget_embeddings()  # outside the timed part: every call embeds its message
             start, start_cpu = time.perf_counter(), time.thread_time()
             fn(text)
             cpu.append((time.thread_time() - start_cpu) * 1000)
@@ -78,9 +90,16 @@ def main(argv: list[str] | None = None) -> int:
 
     logging.disable(logging.WARNING)  # check_reply logs every replaced reply; the inputs here are user texts
     no_typos = SafetyAssessor(kiwi_typos=None)
+    rules_only = SafetyAssessor()
+    windows = [texts[max(0, i - 3):i] for i in range(len(texts))]
+    base = "오늘 회사에서 있었던 일을 길게 적어 볼게요. 회의가 길었고 점심은 김밥이었어요. " * 200
+    long_texts = [base[:8000 - 40 * k] + f" 이제 정말 다 끝내고 싶어요 {k}" for k in range(5)]
     results = {
-        "assess": _measure(assess, texts, args.rounds),
+        "assess": _measure(assess, texts, args.rounds, fresh=True),
+        "assess, 3 earlier messages": _measure(lambda t: assess(t[1], t[0]), list(zip(windows, texts)), 1, fresh=True),
+        "assess, rules only": _measure(rules_only.assess_text, texts, args.rounds),
         "assess (no typo model)": _measure(no_typos.assess_text, texts, args.rounds),
+        "assess, 8,000 chars": _measure(assess, long_texts, 1, fresh=True),
         "emotion.classify": _measure(classify, texts, args.rounds),
         "check_reply": _measure(check_reply, texts, args.rounds),
     }
@@ -99,10 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(texts)} texts x {args.rounds} rounds, one thread; python {machine['python']}, "
               f"{machine['cpu_count']} CPUs" + (f", load average {load[0]:.1f}" if load else ""))
         print(f"start-up (Kiwi + typo model, once per process): {startup_s:.2f} s")
-        print(f"{'stage':<24}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'max ms':>8}{'msgs/s':>9}"
+        print(f"{'stage':<28}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'max ms':>8}{'msgs/s':>9}"
               f"{'cpu p50':>9}{'cpu p99':>9}")
         for name, r in results.items():
-            print(f"{name:<24}{r['p50_ms']:>8.2f}{r['p90_ms']:>8.2f}{r['p99_ms']:>8.2f}{r['max_ms']:>8.1f}"
+            print(f"{name:<28}{r['p50_ms']:>8.2f}{r['p90_ms']:>8.2f}{r['p99_ms']:>8.2f}{r['max_ms']:>8.1f}"
                   f"{r['msgs_per_s']:>9.0f}{r['cpu_p50_ms']:>9.2f}{r['cpu_p99_ms']:>9.2f}")
         r = results["assess"]
         verdict = "under" if r["p99_ms"] < TARGET_MS else "OVER"

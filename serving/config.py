@@ -105,6 +105,8 @@ class ServingSettings(_Section):
     # input and context limits
     max_message_chars: int = Field(2000, ge=10)
     history_token_budget: int = Field(1536, ge=64)  # tokens of past turns + the new message
+    # safety: ask the served model a fixed classification prompt too (raise only; no effect offline)
+    safety_judge: bool = False
 
     @field_validator("chat_format")
     @classmethod

@@ -132,6 +132,9 @@ class ChatPipeline:
 
             generator = build_generator(settings)
         self.generator = generator
+        from serving.safety.judge import judge_for
+
+        self._judge = judge_for(generator) if settings.safety_judge else None  # raise-only second opinion
         self._engines: dict[str, Any] = {}
         self._engines_lock = threading.Lock()
 
@@ -173,12 +176,16 @@ class ChatPipeline:
         persona = self._persona(persona_id or conversation.persona_id)
         if persona.id != conversation.persona_id:
             self.store.set_persona(conversation_id, persona.id)
-        assessment = _assess(clean.text)
+        # Safety reads everything the user sent (truncation is for the model's context only) and the
+        # earlier user messages of this conversation.
+        full_text = sanitize(user_text, len(user_text) + 1).text if clean.truncated else clean.text
+        earlier = [text for text, _ in self.store.recent_user_turns(conversation_id, limit=_SAFETY_WINDOW)]
+        level, reasons, path = _assess(full_text, earlier, self._judge)
         emotion = _classify(clean.text)
         turn_id = self.store.add_turn(conversation_id, clean.text, truncated=clean.truncated, emotion=emotion,
-                                      safety_level=assessment[0], safety_reasons=assessment[1])
-        yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=assessment[0], notice=clean.notice)
-        yield from self._reply(turn_id, conversation_id, clean.text, emotion, assessment[0], persona, started)
+                                      safety_level=level, safety_reasons=reasons)
+        yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=level, notice=clean.notice)
+        yield from self._reply(turn_id, conversation_id, clean.text, emotion, level, persona, started, path)
 
     def regenerate(self, turn_id: int) -> Iterator[TurnEvent]:
         """Another reply for an existing turn (also the retry after an error).
@@ -198,17 +205,18 @@ class ChatPipeline:
         persona = self._persona(turn.persona_id)
         emotion = (turn.emotion_label, turn.emotion_score or 0.0) if turn.emotion_label else None
         yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=turn.safety_level)
+        path = _assess(turn.user_text)[2] if turn.safety_level == "crisis" else None
         yield from self._reply(turn_id, turn.conversation_id, turn.user_text, emotion, turn.safety_level, persona,
-                               started)
+                               started, path)
 
     # --- internals ------------------------------------------------------------------------------
     def _persona(self, persona_id: str | None):
         return self.personas.get(persona_id or self.settings.default_persona)
 
     def _reply(self, turn_id: int, conversation_id: int, user_text: str, emotion: tuple[str, float] | None,
-               safety: str, persona, started: float) -> Iterator[TurnEvent]:
+               safety: str, persona, started: float, path: str | None = None) -> Iterator[TurnEvent]:
         """The reply events; a reader that leaves early (GeneratorExit) stops generation and is recorded."""
-        inner = self._reply_events(turn_id, conversation_id, user_text, emotion, safety, persona, started)
+        inner = self._reply_events(turn_id, conversation_id, user_text, emotion, safety, persona, started, path)
         finished = False
         try:
             for event in inner:
@@ -221,12 +229,17 @@ class ChatPipeline:
             raise
 
     def _reply_events(self, turn_id: int, conversation_id: int, user_text: str, emotion: tuple[str, float] | None,
-                      safety: str, persona, started: float) -> Iterator[TurnEvent]:
+                      safety: str, persona, started: float, path: str | None = None) -> Iterator[TurnEvent]:
         if safety == "crisis":
-            yield from self._crisis_reply(turn_id, conversation_id, persona, started)
+            yield from self._crisis_reply(turn_id, conversation_id, persona, started, path)
             return
         try:
             from serving.generators.base import GenerationRequest
+            from serving.safety.care import in_care
+            from serving.turn_context import TurnContext
+
+            earlier_levels = [lv for _, lv in self.store.recent_user_turns(conversation_id, turn_id, _SAFETY_WINDOW)]
+            context = TurnContext(emotion=emotion[0] if emotion else None, safety=safety, care=in_care(earlier_levels))
 
             window = self._window(conversation_id, turn_id, user_text)
             request = GenerationRequest(window.messages, emotion=emotion[0] if emotion else None,
@@ -262,7 +275,7 @@ class ChatPipeline:
                     break
                 raw_sentences.append(raw)
                 t = time.perf_counter()
-                styled = self._style(engine, raw, persona)
+                styled = self._style(engine, raw, persona, context)
                 if styled != raw and not _check(styled).ok:
                     problems.append("style: the styled sentence failed the output check; raw text used")
                     styled = raw
@@ -302,11 +315,10 @@ class ChatPipeline:
             if not styled_check.ok:
                 problems += [f"style: {p}" for p in styled_check.problems]
                 styled_reply = raw_reply
-        if safety == "concern":
-            addendum = _concern_addendum()
-            if addendum:
-                styled_reply = f"{styled_reply}\n\n{addendum}"
-                yield TurnEvent("sentence", turn_id=turn_id, text=addendum)
+        addendum = _addendum(safety, context.care)
+        if addendum:  # fixed texts, after the styled reply and never restyled
+            styled_reply = f"{styled_reply}\n\n{addendum}"
+            yield TurnEvent("sentence", turn_id=turn_id, text=addendum)
         latency_ms = (time.perf_counter() - started) * 1000
         first_ms = (first_sentence_at - started) * 1000 if first_sentence_at else None
         try:
@@ -332,20 +344,22 @@ class ChatPipeline:
         yield TurnEvent("done", turn_id=turn_id, reply_id=reply_id, reply=styled_reply, raw_reply=raw_reply,
                         latency_ms=latency_ms, crisis=False, extra=extra)
 
-    def _crisis_reply(self, turn_id: int, conversation_id: int, persona, started: float) -> Iterator[TurnEvent]:
-        from serving.safety import CRISIS_REPLY
+    def _crisis_reply(self, turn_id: int, conversation_id: int, persona, started: float,
+                      path: str | None = None) -> Iterator[TurnEvent]:
+        from serving.safety.resources import crisis_reply_for
 
-        yield TurnEvent("sentence", turn_id=turn_id, text=CRISIS_REPLY)
+        reply = crisis_reply_for(path)  # the fixed text for this path: never generated, never styled
+        yield TurnEvent("sentence", turn_id=turn_id, text=reply)
         latency_ms = (time.perf_counter() - started) * 1000
         try:
             self.store.flag_conversation(conversation_id)
-            reply_id = self.store.add_reply(turn_id, raw=CRISIS_REPLY, styled=CRISIS_REPLY, persona_id=persona.id,
+            reply_id = self.store.add_reply(turn_id, raw=reply, styled=reply, persona_id=persona.id,
                                             style_engine=None, generator="crisis", latency_ms=latency_ms,
                                             first_sentence_ms=latency_ms)
         except Exception as exc:
             yield self._fail(turn_id, exc)
             return
-        yield TurnEvent("done", turn_id=turn_id, reply_id=reply_id, reply=CRISIS_REPLY, raw_reply=CRISIS_REPLY,
+        yield TurnEvent("done", turn_id=turn_id, reply_id=reply_id, reply=reply, raw_reply=reply,
                         latency_ms=latency_ms, crisis=True,
                         extra={"first_sentence_ms": latency_ms, "generation_ms": 0.0, "overhead_ms": latency_ms})
 
@@ -402,9 +416,16 @@ class ChatPipeline:
             return engine
 
     @staticmethod
-    def _style(engine, sentence: str, persona) -> str:
+    def _style(engine, sentence: str, persona, context=None) -> str:
         try:
-            out = engine.rewrite([sentence], persona)
+            if context is not None and _takes_context(engine):
+                out = engine.rewrite([sentence], persona, context=context)
+            else:
+                out = engine.rewrite([sentence], persona)
+            if context is not None and context.care and isinstance(out, list):
+                from serving.safety.care import undecorate  # whatever the engine still adds
+
+                out = [undecorate(x) if isinstance(x, str) else x for x in out]
             if isinstance(out, list) and len(out) == 1 and isinstance(out[0], str) and out[0].strip():
                 return out[0].strip()
             logger.warning("style engine %s returned %r for one sentence; using the raw text",
@@ -447,8 +468,10 @@ class _SharedModelEngine:
         self.engine, self.lock = engine, lock
         self.name = getattr(engine, "name", "prompt")
 
-    def rewrite(self, sentences: list[str], persona) -> list[str]:
+    def rewrite(self, sentences: list[str], persona, context=None) -> list[str]:
         with self.lock:
+            if context is not None and _takes_context(self.engine):
+                return self.engine.rewrite(sentences, persona, context=context)
             return self.engine.rewrite(sentences, persona)
 
 
@@ -458,16 +481,28 @@ def _system_prompt() -> str:
     return COUNSELLOR_SYSTEM_PROMPT
 
 
-def _assess(text: str) -> tuple[str, list[str]]:
-    """Safety level and reasons. A failing assessor must not wave a message through as safe."""
+_SAFETY_WINDOW = 3  # earlier user turns safety reads (window and care state)
+
+
+def _assess(text: str, earlier: list[str] | None = None, judge=None) -> tuple[str, list[str], str | None]:
+    """Safety level, reasons and crisis path. A failing assessor must not wave a message through as safe."""
     from serving.safety import assess
 
     try:
-        result = assess(text)
-        return result.level, list(result.reasons)
+        result = assess(text, earlier or (), judge)
+        return result.level, list(result.reasons), result.path
     except Exception:
         logger.exception("safety assessment failed; treating the message as a concern")
-        return "concern", ["assessment failed"]
+        return "concern", ["assessment failed"], None
+
+
+def _takes_context(engine) -> bool:
+    import inspect
+
+    try:
+        return "context" in inspect.signature(engine.rewrite).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _classify(text: str) -> tuple[str, float] | None:
@@ -487,7 +522,8 @@ def _check(text: str):
     return check_reply(text)
 
 
-def _concern_addendum() -> str:
-    from serving.safety import CONCERN_ADDENDUM
+def _addendum(safety: str, care: bool) -> str | None:
+    """The fixed check-in after a reply: the concern one, or the care one after a crisis turn."""
+    from serving.safety.resources import CARE_CHECK_IN, CONCERN_ADDENDUM
 
-    return CONCERN_ADDENDUM
+    return CONCERN_ADDENDUM if safety == "concern" else CARE_CHECK_IN if care else None

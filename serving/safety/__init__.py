@@ -6,8 +6,9 @@
     result.level      # "crisis"
     result.reasons    # ["ideation.indirect: 사라지고싶"]
 
-`assess` uses the rules only; `SafetyAssessor(classifier=...)` adds an optional model that
-can raise the level but never lower it. See docs/safety.md.
+`assess(text, context)` runs the rules, the fail-safe and the semantic layer (message and
+conversation window); learned layers can raise the level but never lower it, and a crisis
+carries a `path` naming its fixed reply (`crisis_reply_for`). See docs/safety.md.
 
 Names are loaded on first use so that `maeum --help` (which imports `serving.safety.cli`)
 does not pay for pydantic and the compiled rules.
@@ -30,6 +31,12 @@ _EXPORTS = {
     "check_reply": "serving.safety.output_check",
     "CRISIS_REPLY": "serving.safety.resources",
     "CONCERN_ADDENDUM": "serving.safety.resources",
+    "CARE_CHECK_IN": "serving.safety.resources",
+    "INGESTION_REPLY": "serving.safety.resources",
+    "OTHER_DANGER_REPLY": "serving.safety.resources",
+    "ABUSE_REPLY": "serving.safety.resources",
+    "FIXED_TEXTS": "serving.safety.resources",
+    "crisis_reply_for": "serving.safety.resources",
     "HELP_BANNER": "serving.safety.resources",
     "HOTLINES": "serving.safety.resources",
     "SAFE_FALLBACK_REPLY": "serving.safety.resources",
@@ -44,12 +51,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from serving.safety.models import LEVELS, Level, OutputCheck, SafetyAssessment
     from serving.safety.output_check import check_reply
     from serving.safety.resources import (
+        ABUSE_REPLY,
+        CARE_CHECK_IN,
         CONCERN_ADDENDUM,
         CRISIS_REPLY,
+        FIXED_TEXTS,
+        INGESTION_REPLY,
+        OTHER_DANGER_REPLY,
         HELP_BANNER,
         HOTLINES,
         SAFE_FALLBACK_REPLY,
         Hotline,
+        crisis_reply_for,
         reply_for_level,
     )
 

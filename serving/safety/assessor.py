@@ -1,4 +1,9 @@
-"""`SafetyAssessor`: the rules, plus an optional classifier that may only raise the level.
+"""`SafetyAssessor`: the rules, plus learned layers that may only raise the level.
+
+Order: phrase rules → lemma fail-safe → rules for ingestion and someone else in danger
+(`routing`) → the semantic layer on the message and on the conversation window
+(`semantic`) → an optional classifier hook → rules over the conversation window. Every step
+can only raise the level; the reasons list says which one did. A crisis gets a `path`.
 
 A classifier is any callable taking the raw text and returning one of:
 - a level string ("none" / "concern" / "crisis"),
@@ -12,14 +17,20 @@ reaches the threshold, never lower it, and a failing classifier is logged and ig
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from serving.safety import routing
 from serving.safety.failsafe import assess_text as failsafe_assess
-from serving.safety.injection import looks_like_injection
+from serving.safety.injection import looks_like_injection, text_before_injections
 from serving.safety.models import LEVEL_RANK, LEVELS, Level, SafetyAssessment
-from serving.safety.normalize import KIWI_TYPOS, normalise
+from serving.safety.normalize import KIWI_TYPOS, NormalisedText, normalise
 from serving.safety.rules import evaluate
+
+WINDOW_TURNS = 3  # earlier user messages read together with the new one
+# "보고 싶어 죽겠어", "웃겨 죽는 줄": the idioms the fail-safe sets aside; the learned layer defers too.
+_DEATH_IDIOM = re.compile(r"죽겠|죽는줄|죽을뻔|죽을맛|죽을것같이|죽을만큼")
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +38,78 @@ Classifier = Callable[[str], Any]
 
 
 class SafetyAssessor:
+    """Args:
+        classifier: optional extra opinion `fn(text)` (see the module doc), raise-only.
+        classifier_threshold: its minimum score.
+        kiwi_typos: Kiwi's typo model (None: off).
+        failsafe: the lemma fail-safe.
+        semantic: a `SemanticSafety`, a zero-argument callable returning one (built lazily), or None.
+    """
+
     def __init__(self, classifier: Classifier | None = None, *, classifier_threshold: float = 0.5,
-                 kiwi_typos: str | None = KIWI_TYPOS, failsafe: bool = True):
+                 kiwi_typos: str | None = KIWI_TYPOS, failsafe: bool = True, semantic=None):
         self.classifier = classifier
         self.classifier_threshold = classifier_threshold
         self.kiwi_typos = kiwi_typos
         self.failsafe = failsafe
+        self._semantic = semantic
 
-    def assess_text(self, text: str) -> SafetyAssessment:
+    def assess_text(self, text: str, context: Sequence[str] = ()) -> SafetyAssessment:
+        """Assess `text`, the newest user message; `context`: the earlier user messages, oldest first."""
         text = text or ""
+        context = [c for c in context if c and c.strip()][-WINDOW_TURNS:]
         normalised = normalise(text, self.kiwi_typos)
+        level, reasons, discounted = self._rule_level(normalised)
+        for evidence, why in ((routing.ingestion_happened(normalised), "ingestion"),
+                              (routing.other_danger_now(normalised), "other_danger")):
+            if evidence and level != "crisis":
+                level = "crisis"
+                reasons.append(f"{why}: {evidence}")
+        path_probs = None
+        semantic = self.semantic
+        if semantic is not None:
+            try:
+                # Like the fail-safe, the learned layer defers to a risk word the rules explained away
+                # (idiom, negation, everyday object...); it reads the message without any sentence
+                # that tries to instruct us, so an injection can neither raise nor dilute it.
+                opinion, path_probs = semantic.assess(_without_injections(normalised, text), context)
+                explained = discounted or (level == "none" and _DEATH_IDIOM.search(normalised.compact))
+                if explained and opinion.level != "none" and LEVEL_RANK[opinion.level] > LEVEL_RANK[level]:
+                    discounted = [*discounted, f"{opinion.reason} (deferred to the rules' context)"]
+                    opinion = None
+            except Exception:  # the learned layer must never take the rules down
+                log.warning("semantic safety layer failed; rules only", exc_info=True)
+            else:
+                if opinion is not None and LEVEL_RANK[opinion.level] > LEVEL_RANK[level]:
+                    level = opinion.level
+                    reasons.append(opinion.reason)
+        if self.classifier is not None:
+            opinion = self._ask_classifier(text)
+            if opinion is not None and LEVEL_RANK[opinion[0]] > LEVEL_RANK[level]:
+                level = opinion[0]
+                reasons.append(f"classifier: {opinion[0]} ({opinion[1]:.2f})")
+        if context and level != "crisis":
+            level = self._window_rules(context, text, level, reasons)
+        path = None
+        if level == "crisis":
+            path, why = routing.route(normalised, reasons, path_probs)
+            if path != "general":
+                reasons.append(f"path.{path}: {why}")
+        return SafetyAssessment(
+            level=level,
+            reasons=reasons,
+            discounted=discounted,
+            injection_suspected=looks_like_injection(normalised.clean),
+            path=path,
+        )
+
+    @property
+    def semantic(self):
+        if callable(self._semantic) and not hasattr(self._semantic, "assess"):
+            self._semantic = self._semantic()
+        return self._semantic
+
+    def _rule_level(self, normalised: NormalisedText) -> tuple[Level, list[str], list[str]]:
         verdict = evaluate(normalised)
         level: Level = verdict.level
         reasons = [s.reason for s in verdict.signals if s.level != "none"]
@@ -46,23 +119,25 @@ class SafetyAssessor:
             if LEVEL_RANK[fs_level] > LEVEL_RANK[level]:
                 level = fs_level
                 reasons.append(f"failsafe: {fs_level} ({', '.join(cues)})")
-        if self.classifier is not None:
-            opinion = self._ask_classifier(text)
-            if opinion is not None and LEVEL_RANK[opinion[0]] > LEVEL_RANK[level]:
-                level = opinion[0]
-                reasons.append(f"classifier: {opinion[0]} ({opinion[1]:.2f})")
-        return SafetyAssessment(
-            level=level,
-            reasons=reasons,
-            discounted=[s.reason for s in verdict.discounted],
-            injection_suspected=looks_like_injection(normalised.clean),
-        )
+        return level, reasons, [s.reason for s in verdict.discounted]
 
-    __call__ = assess_text
+    def _window_rules(self, context: list[str], text: str, level: Level, reasons: list[str]) -> Level:
+        """A farewell in one message and a plan in the next: the rules over the window, counted only when
+        the new message is what completes it (the earlier messages alone read lower)."""
+        together, why, _ = self._rule_level(normalise("\n".join([*context, text]), self.kiwi_typos))
+        if LEVEL_RANK[together] <= LEVEL_RANK[level]:
+            return level
+        before, _, _ = self._rule_level(normalise("\n".join(context), self.kiwi_typos))
+        if LEVEL_RANK[together] <= LEVEL_RANK[before]:
+            return level
+        reasons.append(f"window: {together} ({'; '.join(why)})")
+        return together
 
     def warm_up(self) -> None:
-        """Load Kiwi and its typo model now (a second or more) rather than on the first message."""
+        """Load Kiwi, its typo model and the learned layers now rather than on the first message."""
         self.assess_text("준비")
+
+    __call__ = assess_text
 
     def _ask_classifier(self, text: str) -> tuple[Level, float] | None:
         try:
@@ -74,6 +149,12 @@ class SafetyAssessor:
             log.warning("safety classifier returned unknown level %r; ignored", level)
             return None
         return (level, score) if score >= self.classifier_threshold else None
+
+
+def _without_injections(normalised: NormalisedText, text: str) -> str:
+    if not looks_like_injection(normalised.clean):
+        return text
+    return text_before_injections(text)
 
 
 def _as_opinion(value: Any) -> tuple[str, float]:
@@ -95,14 +176,23 @@ def _learned(text: str):
     return model(text) if model is not None else ("none", 0.0)
 
 
-# Rules + lemma fail-safe + learned classifier (which applies its own calibrated thresholds).
-_DEFAULT = SafetyAssessor(classifier=_learned, classifier_threshold=0.0)
+def _semantic_layer():
+    from serving.safety.semantic import default_semantic
+
+    return default_semantic()
+
+
+# Rules + lemma fail-safe + semantic layer (which applies its own calibrated thresholds).
+_DEFAULT = SafetyAssessor(semantic=_semantic_layer)
 _RULES_ONLY = SafetyAssessor(failsafe=False)
 
 
-def assess(text: str) -> SafetyAssessment:
-    """Assess one user message: rules, then the fail-safe and the learned classifier (raise only)."""
-    return _DEFAULT.assess_text(text)
+def assess(text: str, context: Sequence[str] = (), judge: Classifier | None = None) -> SafetyAssessment:
+    """Assess the newest user message (with the earlier ones, oldest first): every layer, raise only.
+    `judge`: an optional extra opinion such as `serving.safety.judge.LLMJudge` (raise only too)."""
+    if judge is None:
+        return _DEFAULT.assess_text(text, context)
+    return SafetyAssessor(judge, classifier_threshold=0.5, semantic=_semantic_layer).assess_text(text, context)
 
 
 def assess_rules_only(text: str) -> SafetyAssessment:

@@ -1,4 +1,4 @@
-"""`maeum safety classify` and `maeum safety eval`."""
+"""`maeum safety classify`, `eval`, `cv` and `check-reply`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,24 @@ def register(groups) -> None:
     evaluate.add_argument("--data", help=f"labelled TSV with text and label columns (default: data/{DEFAULT_EVAL_FILE})")
     evaluate.add_argument("--split", action="append", help="only rows of this split (repeatable), e.g. test")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON instead of the report")
+    cv = groups.command(
+        "cv", "cross-validate how the safety layers combine, holding out one writer at a time",
+        _cv, group="safety",
+    )
+    cv.add_argument("--max-false-crisis", type=float, default=0.03, help="pooled false-crisis limit (default 0.03)")
+    cv.add_argument("--max-fpr", type=float, default=0.10, help="pooled check-in rate limit on hard negatives")
+    cv.add_argument("--json", action="store_true", help="print every setting as JSON")
+    heads = groups.command(
+        "train-heads", "train the semantic safety heads on every trainable example and save them in data/safety_heads/",
+        _train_heads, group="safety",
+    )
+    heads.add_argument("--out", help="folder (default: data/safety_heads beside the data)")
+    check = groups.command(
+        "check-reply", "check each reply line (diagnosis, medication, methods, profanity, insults): one JSON per line",
+        _check_reply, group="safety",
+    )
+    check.add_argument("file", nargs="?", help="one reply per line (default: stdin)")
+    check.add_argument("--semantic", action="store_true", help="also ask the semantic reply head (off by default)")
 
 
 def _classify(args: argparse.Namespace) -> int:
@@ -59,3 +77,68 @@ def _eval(args: argparse.Namespace) -> int:
         print(f"data: {path} ({len(rows)} rows)")
         print(format_report(evaluation))
     return 0 if evaluation.passed else 1
+
+
+def _pct(value) -> str:
+    return "   n/a" if value is None else f"{value * 100:5.1f}%"
+
+
+def _cv(args: argparse.Namespace) -> int:
+    from serving.safety.crossval import choose, score_groups
+    from serving.safety.training_data import load_examples
+
+    examples = load_examples()
+    scored = score_groups(examples)
+    table, best = choose(scored, max_false_crisis=args.max_false_crisis, max_fpr=args.max_fpr)
+    if args.json:
+        print(json.dumps({"settings": [{"name": n, "pooled": p.as_row(), "by_group": {g: r.as_row() for g, r in bg.items()}}
+                                       for n, _, p, bg in table],
+                          "chosen": best[0] if best else None}, ensure_ascii=False, indent=1))
+        return 0
+    header = f"{'setting':<48}{'n':>6}{'crisis':>8}{'c|c':>8}{'concern':>9}{'FPR':>8}{'f.crisis':>9}"
+    print(header)
+    shown = {"rules", "rules+ngram"} | ({best[0]} if best else set())
+    for name, _, pooled, _ in table:
+        if name in shown or name.endswith("(0.7,0.8)") or name.endswith("(0.7,0.8)+window(0.8,0.85)"):
+            r = pooled.as_row()
+            print(f"{name:<48}{r['n']:>6}{_pct(r['crisis_recall']):>8}{_pct(r['crisis_or_concern_recall']):>8}"
+                  f"{_pct(r['concern_flagged']):>9}{_pct(r['fpr']):>8}{_pct(r['false_crisis']):>9}")
+    for name, _, _, by_group in table:
+        if name in ("rules", best[0] if best else None):
+            print(f"\n{name}, by held-out group")
+            for group, rates in by_group.items():
+                r = rates.as_row()
+                print(f"  {group:<46}{r['n']:>6}{_pct(r['crisis_recall']):>8}{_pct(r['crisis_or_concern_recall']):>8}"
+                      f"{_pct(r['concern_flagged']):>9}{_pct(r['fpr']):>8}{_pct(r['false_crisis']):>9}")
+    print(f"\nchosen: {best[0] if best else 'none within the limits'}")
+    return 0
+
+
+def _train_heads(args: argparse.Namespace) -> int:
+    from maeum import paths
+    from maeum.errors import MaeumError
+    from serving.semantic import get_encoder
+    from serving.safety.semantic import HEADS_FOLDER, SemanticConfig, data_key, save_heads, train
+    from serving.safety.training_data import load_examples
+
+    folder = paths.data_dir()
+    if folder is None:
+        raise MaeumError("no data folder found (set MAEUM_DATA_DIR)")
+    examples = [e for e in load_examples(folder) if e.trainable]
+    if not examples:
+        raise MaeumError(f"{folder}: no labelled safety data")
+    config = SemanticConfig()
+    key = data_key(examples, config, get_encoder().name)
+    written = save_heads(train(examples, config), args.out or folder / HEADS_FOLDER, key)
+    print(f"{len(examples)} examples; key {key}; wrote " + ", ".join(str(f) for f in written))
+    return 0
+
+
+def _check_reply(args: argparse.Namespace) -> int:
+    from serving.safety.output_check import find_all_problems
+    from serving.safety.textio import read_lines
+
+    for text in read_lines(args.file):
+        problems = find_all_problems(text, semantic=args.semantic)
+        print(json.dumps({"text": text, "ok": not problems, "problems": problems}, ensure_ascii=False), flush=True)
+    return 0

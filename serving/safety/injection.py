@@ -20,3 +20,14 @@ _INJECTION = re.compile(
 
 def looks_like_injection(text: str) -> bool:
     return bool(_INJECTION.search(text))
+
+
+def text_before_injections(text: str) -> str:
+    """`text` with each sentence cut where an instruction starts (what the learned layers read)."""
+    kept = []
+    for part in re.split(r"(?<=[.!?。])\s+|\n+", text):
+        match = _INJECTION.search(part)
+        part = part[:match.start()] if match else part
+        if part.strip():
+            kept.append(part.strip())
+    return " ".join(kept) or text

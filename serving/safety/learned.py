@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from serving.safety.normalize import clean_text, compact_text
+from serving.safety.lazy import Lazy
 
 log = logging.getLogger(__name__)
 
@@ -139,18 +139,6 @@ def train_from_rows(rows: Sequence[dict[str, str]], exclude_splits: Iterable[str
     return LearnedClassifier([r["text"] for r in kept], [r["label"] for r in kept], **kwargs)
 
 
-_LOCK = threading.Lock()
-_DEFAULT: list[LearnedClassifier | None] = []
-
-
-def default_classifier() -> LearnedClassifier | None:
-    """The classifier trained on our set (all splits but `test`), or None when the set is missing."""
-    with _LOCK:
-        if not _DEFAULT:
-            _DEFAULT.append(_train_default())
-        return _DEFAULT[0]
-
-
 def _train_default() -> LearnedClassifier | None:
     try:
         from maeum import paths
@@ -164,3 +152,7 @@ def _train_default() -> LearnedClassifier | None:
     except Exception:  # never let the second opinion take the rules down
         log.warning("could not train the learned safety classifier; rules only", exc_info=True)
         return None
+
+
+# The classifier trained on our set (all splits but `test`), or None when the set is missing.
+default_classifier = Lazy(_train_default)

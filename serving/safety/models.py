@@ -22,7 +22,8 @@ class SafetyAssessment(BaseModel):
     `reasons` explain the level (empty for "none"); `discounted` lists signals that were
     found but set aside (hyperbole, someone else, a film, a prevention question...), which
     helps when reviewing misclassifications. `injection_suspected` marks text that tries to
-    instruct the assessor; it never changes the level.
+    instruct the assessor; it never changes the level. `path` says which fixed crisis text
+    fits (`serving.safety.resources.crisis_reply_for`).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -31,6 +32,7 @@ class SafetyAssessment(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     discounted: list[str] = Field(default_factory=list)
     injection_suspected: bool = False
+    path: str | None = None  # crisis only: general | ingestion | other_danger | abuse (which fixed text)
 
     @property
     def is_crisis(self) -> bool:

@@ -23,18 +23,38 @@ from serving.kiwi import get_kiwi
 # Kiwi's typo model: common Korean misspellings plus merged/continual typing errors.
 KIWI_TYPOS = "basic_with_continual"
 
-_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+# Zero-width, bidi controls and other invisible characters that can hide a word's letters.
+_ZERO_WIDTH = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+                         r"\u2060-\u2069\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+# Cyrillic and Greek letters that look like Latin ones ("kмs"); Latin is mapped on below.
+_HOMOGLYPHS = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ո": "n",
+    "α": "a", "ο": "o", "ι": "i", "κ": "k", "ν": "v", "ρ": "p", "τ": "t", "υ": "u",
+})
+# Hanja and Japanese spellings of the words that matter (自殺 = 자살).
+_HANJA = (("自殺", "자살"), ("自杀", "자살"), ("自害", "자해"), ("自傷", "자해"), ("死にたい", "죽고 싶다"),
+          ("死亡", "사망"), ("殺す", "죽이다"))
 _NOT_KEPT = re.compile(r"[^0-9a-z가-힣ㄱ-ㅎㅏ-ㅣ?]")
 _REPEATED_LAUGH = re.compile(r"([ㅋㅎㅠㅜ])\1+")
 # A digit or symbol typed inside a keyword to dodge filters: 자1살, 자.살, 죽_고.
-_OBFUSCATION = re.compile(r"(?<=자)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=[살해])|(?<=죽)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=[고을어])")
+_OBFUSCATION = re.compile(r"(?<=자)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=[살해])|(?<=죽)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=[고을어음])"
+                          r"|(?<=뛰)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=어)|(?<=목)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=[매맬])"
+                          r"|(?<=유)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=서)|(?<=사)[^가-힣ㄱ-ㅎㅏ-ㅣ\s]{1,3}(?=라지)")
 # A keyword typed one syllable at a time: "자 살 하 고 싶 다".
 _SPACED_SYLLABLES = re.compile(r"(?<![가-힣])[가-힣](?: [가-힣]){2,}(?![가-힣])")
 
 _CHOSEONG = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
 _JUNGSEONG = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
 _JONGSEONG = "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
-_SPLIT_JAMO = re.compile(f"([{_CHOSEONG}])([{_JUNGSEONG}])")
+# A syllable typed as jamo, with its final when no vowel follows: ㅈㅏㅅㅏㄹ -> 자살.
+_SPLIT_JAMO = re.compile(f"([{_CHOSEONG}])([{_JUNGSEONG}])(?:([{_JONGSEONG}])(?![{_JUNGSEONG}]))?")
+# A final typed separately after an open syllable (NFKC composes ㅈㅏ but leaves the ㄹ of ㅅㅏㄹ):
+# 주ㄱ고 -> 죽고, 자사ㄹ -> 자살. Not before another jamo (ㅋㅋ, ㅇㅇ stay as they are).
+_LOOSE_FINAL = re.compile(f"([가-힣])([ㄱㄲㄴㄷㄹㅁㅂㅅㅆㅇㅈㅊㅌㅍ])(?![ㄱ-ㅎㅏ-ㅣ])")
+# Latin letters standing in for a vowel after a consonant jamo: ㅈr살 (r = ㅏ), ㅅl발 (l = ㅣ).
+_LATIN_VOWEL = re.compile(f"(?<=[{_CHOSEONG}])([rliI|1])")
+_LATIN_VOWELS = {"r": "ㅏ", "l": "ㅣ", "i": "ㅣ", "I": "ㅣ", "|": "ㅣ", "1": "ㅣ"}
 # NFKC turns compatibility jamo (ㅋ, U+314B) into conjoining jamo (U+110F); map them back.
 _CONJOINING_TO_COMPAT = str.maketrans(
     {**{chr(0x1100 + i): c for i, c in enumerate(_CHOSEONG)},
@@ -42,39 +62,61 @@ _CONJOINING_TO_COMPAT = str.maketrans(
      **{chr(0x11A8 + i): c for i, c in enumerate(_JONGSEONG)}}
 )
 
+
+
+def _table(*pairs: tuple[str, str]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in pairs)
+
+
 # Slang and frequent misspellings of the words that matter, on compact text. Ordered.
-_SPELLING_TABLE: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
-    for pattern, replacement in (
-        (r"쥭", "죽"),
-        # Dialect "-어 버리다" (경상 삐/뿌/뿔, 전라 불) and "-고 잡다" (= 싶다); a "디져/뒤져" before them.
-        (r"(?:디져|뒤져|뒈져|디저|뒤저)(?=삐|뿌|뿔|삘|불|블)", "죽어"),
-        (r"죽어(?:삐|뿌|뿌리|불|뿔|블)(?=까|꺼나|끄나|카)", "죽어버릴"),
-        (r"죽어(?:불|블)(?=랑께|란다|라네|래|끼|기다|거)", "죽어버릴"),
-        (r"죽어(?:불|블)(?=고싶|고파|고잡|고만싶|라|란다|랑께|것다|야겠|야쓰)", "죽어버리"),
-        (r"(죽고|버리고|사라지고|없어지고|끝내고|그만하고)(?:잡|자프|자퍼|잡퍼|접)(?=다|아|어|네|은|구|당|제|소|데|능|는|퍼|프|$)", r"\1싶"),
-        (r"(?<=죽)고정(?=하|허|해|헌)", "고싶"),
-        (r"자[샬쌀]", "자살"),
-        (r"죽어(?:삘|뿔|삐릴|뿌릴)", "죽어버릴"),
-        (r"죽어(?:삐|뿌|뿌리)(?=고싶|라|까)", "죽어버리"),
-        (r"믄(?=[가-힣]|$)", "면"),
-        (r"낀데", "건데"),
-        (r"주거(?=버리|버릴|버려|벌|야지|야겠)", "죽어"),
-        (r"주글(?=래|거|꺼|까|게)", "죽을"),
-        (r"(?:죽구|주꼬|죽꼬|쥬꼬)(?=싶|시)", "죽고"),
-        (r"(?<=고)(?:시퍼|시포|십어|싶퍼|시프|시펑|시펏)", "싶어"),
-        (r"(?<=고)(?:십다|싶따|십따)", "싶다"),
-        (r"(?<=살기)(?:시러|실어|시르)", "싫어"),
-        (r"(?:디지|뒤지|뒈지)(?=고싶|고파|고말)", "죽"),
-        (r"(?:디져|뒤져|뒈져|디저|뒤저)(?=버리|버릴|버려|야)", "죽어"),
-        (r"(?:디질|뒤질|뒈질)(?=래|거|까)", "죽을"),
-        (r"ㅈㄱㅅㄷ", "죽고싶다"),
-        (r"ㅈㄱㅅㅇ", "죽고싶어"),
-        (r"ㅈㅅ(?=하고싶|하고파|할까|하려|할래|각|충동|생각)", "자살"),
-        (r"ㅈㅎ(?=하고싶|하고파|충동|했|하려)", "자해"),
-        (r"(?<=자살|자해)(?:하구|하궁)(?=싶)", "하고"),
-    )
+_SPELLING_TABLE = _table(
+    (r"쥭", "죽"),
+    # Dialect "-어 버리다" (경상 삐/뿌/뿔, 전라 불) and "-고 잡다" (= 싶다); a "디져/뒤져" before them.
+    (r"(?:디져|뒤져|뒈져|디저|뒤저)(?=삐|뿌|뿔|삘|불|블)", "죽어"),
+    (r"죽어(?:삐|뿌|뿌리|불|뿔|블)(?=까|꺼나|끄나|카)", "죽어버릴"),
+    (r"죽어(?:불|블)(?=랑께|란다|라네|래|끼|기다|거)", "죽어버릴"),
+    (r"죽어(?:불|블)(?=고싶|고파|고잡|고만싶|라|란다|랑께|것다|야겠|야쓰)", "죽어버리"),
+    (r"(죽고|버리고|사라지고|없어지고|끝내고|그만하고)(?:잡|자프|자퍼|잡퍼|접)(?=다|아|어|네|은|구|당|제|소|데|능|는|퍼|프|$)", r"\1싶"),
+    (r"(?<=죽)고정(?=하|허|해|헌)", "고싶"),
+    (r"자[샬쌀]", "자살"),
+    (r"죽어(?:삘|뿔|삐릴|뿌릴)", "죽어버릴"),
+    (r"죽어(?:삐|뿌|뿌리)(?=고싶|라|까)", "죽어버리"),
+    (r"믄(?=[가-힣]|$)", "면"),
+    (r"낀데", "건데"),
+    (r"주거(?=버리|버릴|버려|벌|야지|야겠)", "죽어"),
+    (r"주글(?=래|거|꺼|까|게)", "죽을"),
+    (r"(?:죽구|주꼬|죽꼬|쥬꼬)(?=싶|시)", "죽고"),
+    (r"(?<=고)(?:시퍼|시포|십어|싶퍼|시프|시펑|시펏)", "싶어"),
+    (r"(?<=고)(?:십다|싶따|십따)", "싶다"),
+    (r"(?<=살기)(?:시러|실어|시르)", "싫어"),
+    (r"(?:디지|뒤지|뒈지)(?=고싶|고파|고말)", "죽"),
+    (r"(?:디져|뒤져|뒈져|디저|뒤저)(?=버리|버릴|버려|야)", "죽어"),
+    (r"(?:디질|뒤질|뒈질)(?=래|거|까)", "죽을"),
+    (r"ㅈㄱㅅㄷ", "죽고싶다"),
+    (r"ㅈㄱㅅㅇ", "죽고싶어"),
+    (r"ㅈㅅ(?=하고싶|하고파|할까|하려|할래|각|충동|생각)", "자살"),
+    (r"ㅈㅎ(?=하고싶|하고파|충동|했|하려)", "자해"),
+    (r"(?<=자살|자해)(?:하구|하궁)(?=싶)", "하고"),
 )
+
+
+# Romanised Korean and English internet slang, on spaced lower-case text (rules' word guards
+# read the spaced text, so the Korean word has to appear there too).
+_ROMANISED = _table(
+    (r"\b(?:jasal|jasar|jaseol)(?:hal|hago|ha)?\b", "자살"),
+    (r"\bjahae\b", "자해"),
+    (r"\b(?:jukgo|jukko|jugo|chukgo)\s*(?:sipda|sipeo|sipo|shipda|shipeo|sippeo|sipd)\b", "죽고 싶다"),
+    (r"\b(?:kms|kys)\b", "죽고 싶다"),
+    (r"\b(?:i\s*)?(?:want|wanna|gonna|will|going\s*to)?\s*(?:to\s*)?(?:unalive|unaliving)\s*(?:myself|meself|me)?\b",
+     "자살하고 싶다"),
+    (r"\b(?:i\s*)?(?:want\s*to|wanna)\s*die\b|\bwish\s*i\s*(?:was|were)\s*dead\b", "죽고 싶다"),
+    (r"\b(?:kill\s*myself|end\s*my\s*life|end(?:ing)?\s*it\s*all)\b", "자살하고 싶다"),
+    (r"(?:\b|(?<=[가-힣]))(?:die|dead)\s*(?=하고|하구|할래|할까|하려|해버리|하면|했으면)", "죽"),
+    (r"(?<=죽)하(?=고|구)", ""),
+    (r"(?<=죽)할(?=래|까)", "을"),
+)
+# A separator typed inside a word: 자.살, 죽-고, 자_해 (between two syllables, no space).
+_INNER_SEPARATOR = re.compile(r"(?<=[가-힣])[.\-_*/~·•,+=^|'\"`]{1,3}(?=[가-힣])")
 
 
 @dataclass(frozen=True)
@@ -105,9 +147,16 @@ class NormalisedText:
 
 def clean_text(text: str) -> str:
     """Unicode-normalised, lower-cased text with dodges undone; spaces are kept."""
+    for hanja, hangul in _HANJA:
+        text = text.replace(hanja, hangul)
     text = unicodedata.normalize("NFKC", text).translate(_CONJOINING_TO_COMPAT)
-    text = _ZERO_WIDTH.sub("", text).lower()
+    text = _ZERO_WIDTH.sub("", text)
+    text = _LATIN_VOWEL.sub(lambda m: _LATIN_VOWELS[m.group(1)], text).lower().translate(_HOMOGLYPHS)
     text = _SPACED_SYLLABLES.sub(lambda m: m.group(0).replace(" ", ""), text)
+    text = _LOOSE_FINAL.sub(_attach_final, _SPLIT_JAMO.sub(_compose, text))
+    text = _OBFUSCATION.sub("", _INNER_SEPARATOR.sub("", text))
+    for pattern, replacement in _ROMANISED:
+        text = pattern.sub(replacement, text)
     return " ".join(text.split())
 
 
@@ -116,6 +165,7 @@ def compact_text(text: str) -> str:
     text = _OBFUSCATION.sub("", "".join(text.lower().split()))
     text = _NOT_KEPT.sub("", text)
     text = _SPLIT_JAMO.sub(_compose, text)
+    text = _LOOSE_FINAL.sub(_attach_final, text)
     text = _REPEATED_LAUGH.sub(r"\1\1", text)
     for pattern, replacement in _SPELLING_TABLE:
         text = pattern.sub(replacement, text)
@@ -125,7 +175,16 @@ def compact_text(text: str) -> str:
 def _compose(match: re.Match[str]) -> str:
     lead = _CHOSEONG.index(match.group(1))
     vowel = _JUNGSEONG.index(match.group(2))
-    return chr(0xAC00 + (lead * 21 + vowel) * 28)
+    final = _JONGSEONG.index(match.group(3)) + 1 if match.group(3) else 0
+    return chr(0xAC00 + (lead * 21 + vowel) * 28 + final)
+
+
+def _attach_final(match: re.Match[str]) -> str:
+    syllable, final = match.group(1), match.group(2)
+    offset = ord(syllable) - 0xAC00
+    if offset % 28:  # already has a final: leave the jamo alone
+        return match.group(0)
+    return chr(ord(syllable) + _JONGSEONG.index(final) + 1)
 
 
 def normalise(text: str, typos: str | None = KIWI_TYPOS) -> NormalisedText:

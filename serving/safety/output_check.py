@@ -1,8 +1,16 @@
 """Checks on every generated or styled reply before it is shown.
 
-A reply fails when it diagnoses ("우울증입니다"), advises on medication or doses, mentions
-methods of self-harm, or insults or swears (style engines trained on chat data can add
-profanity). A failing reply is replaced by `SAFE_FALLBACK_REPLY` and logged.
+A reply fails when it diagnoses ("우울증입니다", "혹시 조울증 아니야?"), advises on medication
+or doses, gives method information (even without the method word: "20층이면 충분히 높아"),
+or insults or swears (with separators too: "병1신"). Two layers, either can fail a reply:
+
+1. rules (this module): the floor, and the explanation in the problem list;
+2. the semantic reply head (`reply_semantic`): a calibrated classifier on the shared encoder,
+   trained on `data/reply_checks.tsv`. Off by default: measured, it flagged too many safe
+   look-alikes (docs/safety.md); `find_all_problems(semantic=True)` or
+   `maeum safety check-reply --semantic` turn it on.
+
+A failing reply is replaced by `SAFE_FALLBACK_REPLY` and logged.
 """
 
 from __future__ import annotations
@@ -26,8 +34,16 @@ _ASSERTION = (
     r"일가능성이(?:높|커|크)|이확실|이분명|으로보여요|으로보입니다|로보여요|로보입니다|으로보이네요|로보이네요|이라고생각해요|"
     r"증상이(?:에요|네요|입니다|확실|분명)|에걸리|을앓고계|를앓고계|이있으시|이있으신것|가있으시|가있으신것|으로진단|로진단|판정)"
 )
+# "혹시 조울증 아니야?", "양극성 같아", "대인기피증이라서 그래요": a guess about the user is a diagnosis too.
+_GUESS = (
+    r"(?:이|가)?(?:아니야|아냐|아니냐|아닐까|아닌가|아닌지|아니에요|아닌것같|같아|같은데|같네|같다|인것같|인듯|인거|"
+    r"이라고봐|라고봐|라고생각|이라고생각|에해당|이라서|라서|때문|이맞|가맞|이온거|가온거|초기|있는거아니|있는것같|기질|"
+    r"으로진단|로진단|진단할수|일거예요|일거야|일수도)"
+)
+_DISORDER_MORE = r"(?:양극성|사이코패스|소시오패스|정신병|우울에피소드|조증|공황|애정결핍증)"
 _DIAGNOSIS = re.compile(
-    _DISORDER + _ASSERTION
+    f"(?:{_DISORDER}|{_DISORDER_MORE}){_GUESS}|"
+    + _DISORDER + _ASSERTION
     + r"|(?:당신은|님은|너는|넌)(?:.{0,10})(?:환자|정신병자)(?:입니다|이에요|예요|야|네요)"
     + r"|진단(?:해드릴게|해드릴께|해드리면|을내리면|하자면|결과)"
 )
@@ -51,6 +67,16 @@ _DOSE = re.compile(
     r"\d+(?:\.\d+)?\s*(?:mg|밀리그램|㎎|mcg|캡슐)|\d+\s*(?:알|정)(?:씩|(?![가-힣]))"
     r"|(?:하루|한 ?번에|1회|매일)\s*(?:에\s*)?\d+\s*(?:알|정|mg|캡슐)(?:씩|(?![가-힣]))"
 )
+# Risky advice about medicine that a referral in the same sentence does not excuse.
+_MEDICATION_RISK = re.compile(
+    _MEDICINE + r"(?:을|를|은|는|도|이|가)?.{0,14}?(?:한꺼번에|한번에|몰아서|많이|여러알|평소보다|두배|세알|네알|다섯알|열알|"
+    r"\d+알|반알|술이랑|술과|빌려|구해서|구해|직구|처방없이|모아|용량을)"
+    r"|(?:용량|양)을?(?:스스로|마음대로|두배로|두배)?(?:늘려|올려|올리|늘리)"
+    r"|의사(?:한테|에게|말|선생님)?.{0,6}?(?:말하지말|듣지말|몰래)|처방없이|직구로.{0,10}?(?:수면|안정|약)"
+    r"|(?:약|약은|약을).{0,12}?(?:그냥|바로|오늘부터).{0,6}?(?:끊|줄이|중단|안먹어도)"
+    r"|술이랑(?:같이)?(?:먹|드시)|(?:먹어도|드셔도)(?:돼|괜찮|상관)"
+)
+_DOSE_TIMES = re.compile(r"(?:하루|한번)에?(?:열|스무|\d+)알|(?:하루세번|세번)먹던.{0,6}?한번에")
 _REFERRAL = re.compile(r"(?:의사|전문의|약사|병원|주치의|전문가)(?:와|랑|에게|께|선생님)?.{0,8}?(?:상의|상담|문의|확인)")
 
 _METHOD = re.compile(
@@ -59,20 +85,40 @@ _METHOD = re.compile(
     r"(?:자살|죽는)(?:하는)?(?:방법|법)|(?:확실하게|고통없이|안아프게)죽|"
     + r"(?:약|수면제|진통제)(?:을|를)?(?:많이|한꺼번에|한번에|왕창)(?:먹|삼키)"
 )
+# Method information without the method word: heights that are "enough", places with nobody
+# around, quantities that are "enough", ways to make it painless or certain.
+_METHOD_HINT = re.compile(
+    r"(?:\d+|몇|십|이십)층(?:정도)?(?:이면|정도면|이상이면|높이면)|충분히높|높은(?:데|곳)에서떨어지면|떨어지면.{0,8}?(?:아픔|고통|금방|끝)"
+    r"|살아남기(?:어려|힘들)|깨어나지못|돌이킬수없|(?:그|이)정도양이면|그만큼모으면|양을모을|모으면충분|충분할거|충분해요"
+    r"|난간이낮|쉽게넘어|(?:문|옥상문)은?.{0,6}?잠겨있지않|아무나올라갈|(?:다리|절벽|옥상|철길|선로|산)[가-힣]{0,8}?사람이(?:거의)?없"
+    r"|뛰어들면|기차시간|고통없이(?:가|죽|끝)|덜아프|안아프게|깊게벨|(?:문틈|창문)을?.{0,6}?(?:테이프|막으|막고|다막)"
+    r"|고리에걸|천장.{0,4}?걸면|끈은?튼튼|연탄을?방|효과적이라고|금방끝나|조용히잠들|간단해요"
+)
+_METHOD_EVERYDAY = re.compile(r"고기|캠핑|구워|바베큐|숯불|전망대|야경|노을|산책|자전거|등산로")
 
 _PROFANITY = re.compile(
     r"씨발|시발|씨빨|시빨|ㅅㅂ|ㅆㅂ|씹(?:새|년|놈|창|할|덕)|좆|존나|졸라|ㅈㄴ|개새끼|개새|"
     r"(?:이|저|그|애|거지|미친|나쁜|썩을|망할)새끼|새끼야|병신|ㅂㅅ|븅신|빙신|"
     r"등신|지랄|ㅈㄹ|염병|니기럴|니미|니애미|느금|엠창|썅|쌍놈|쌍년|미친놈|미친년|또라이|돌아이|닥쳐|닥치(?:라|세요|고)|꺼져|"
     r"뒤질래|뒤져라|디져|디질|뒈지|뒈져|뒈질|죽어라|죽어버려|엿먹|빌어먹|개같|개소리|개빡|년놈|놈들|놈이|놈아|놈은|놈의|놈한테|"
-    r"fuck|shit|bitch|asshole|wtf"
+    r"ㅄ|병ㅅㄴ|ㅂㅅㄴ|fuck|shit|bitch|asshole|wtf"
 )
+# Words that contain a curse's letters ("시발점", "병신년 새해"): set aside before matching.
+_PROFANITY_INNOCENT = re.compile(r"시발(?:점|역|택시|회)|병신년(?:새해|에|도|생|의)|신발")
+# A digit or symbol typed inside a word to dodge the filter: 병1신, 존1나, 개새1끼, ㅅ1ㅂ.
+_INNER_DODGE = re.compile(r"(?<=[가-힣ㄱ-ㅎ])[0-9.\-_*/~·!@#$%^&+=|]{1,3}(?=[가-힣ㄱ-ㅎ])")
 # Short curses that are also parts of ordinary words ("실망할까봐"): word start, on spaced text.
 _PROFANITY_WORD = re.compile(r"(?<![가-힣])(?:망할|씹(?![어고다는을었]))")
 _INSULT = re.compile(
     r"(?:너|넌|니가|네가|당신|당신은|님은)(?:는|은|이)?(?:진짜|정말|완전|참)?"
     r"(?:바보|멍청|한심|쓰레기|찌질|루저|패배자|못난|구제불능|답이없|가망이없|쓸모없)"
     r"|바보(?:야|냐|같이|아냐)|멍청(?:이|아|하긴|하네|한놈)"
+    r"|(?:네가|니가|너가|당신이|너는|넌|당신은)(?:.{0,10}?)(?:문제야|이상한거|약해빠|나약|못생|멍청|한심|어리석|루저|패배자)"
+    # ...but "스스로가 한심하게 느껴지셨군요" reflects the user's own feeling, and is no insult.
+    r"|(?:한심|나약|찌질|어리석)(?:하네|하다|한소리|하게|한거|하니|해|게행동|게굴)(?!.{0,5}?(?:느끼|느껴|느꼈|생각|여기|보일|보였))"
+    r"|약해빠|징징대|듣기지겨"
+    r"|다들.{0,4}?(?:너|당신)(?:를|을)?싫어|(?:네가|니가|너가|당신이)친구가없|뭘해도안될|바보처럼(?:굴|행동)|정신차려"
+    r"|(?:상담|치료)(?:받아도|해도)안바뀌|그정도밖에안되|루저로살"
 )
 
 
@@ -85,21 +131,33 @@ def find_problems(text: str) -> list[str]:
     compact = "".join(compact_sentences)
     if _DIAGNOSIS.search(compact):
         problems.append("diagnosis")
-    if any((_MEDICATION.search(c) or _DOSE.search(s)) and not _REFERRAL.search(c)
+    if any(((_MEDICATION.search(c) or _DOSE.search(s)) and not _REFERRAL.search(c))
+           or _MEDICATION_RISK.search(c) or _DOSE_TIMES.search(c)
            for s, c in zip(sentences, compact_sentences)):
         problems.append("medication")
-    if _METHOD.search(compact):
+    if any((_METHOD.search(c) or _METHOD_HINT.search(c)) and not _METHOD_EVERYDAY.search(c) for c in compact_sentences):
         problems.append("method")
-    if _PROFANITY.search(compact) or _PROFANITY_WORD.search(clean):
+    undodged = _PROFANITY_INNOCENT.sub("", _INNER_DODGE.sub("", compact))
+    if _PROFANITY.search(undodged) or _PROFANITY_WORD.search(_PROFANITY_INNOCENT.sub("", clean)):
         problems.append("profanity")
     if _INSULT.search(compact):
         problems.append("insult")
     return problems
 
 
+def find_all_problems(text: str, *, semantic: bool = False) -> list[str]:
+    """The rules' problems, plus the semantic reply head's (marked ``semantic.<kind>``) when it is on."""
+    problems = find_problems(text)
+    if semantic and not problems:
+        from serving.safety.reply_semantic import semantic_problems
+
+        problems = semantic_problems(text)
+    return problems
+
+
 def check_reply(text: str) -> OutputCheck:
     """Pass `text` through, or swap it for the safe fallback (and log why)."""
-    problems = find_problems(text or "")
+    problems = find_all_problems(text or "")
     if not problems:
         return OutputCheck(ok=True, problems=[], text=text)
     log.warning("reply replaced by the safe fallback (%s): %.80r", ", ".join(problems), text)

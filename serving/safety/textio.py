@@ -11,17 +11,27 @@ from maeum import paths
 from maeum.errors import DataError, MaeumError
 
 
+def _read_source(source: str | None) -> tuple[str, str]:
+    if source in (None, "-"):
+        return sys.stdin.read(), "<stdin>"
+    path = Path(source)
+    if not path.is_file():
+        raise MaeumError(f"{source}: no such file")
+    try:
+        return path.read_text(encoding="utf-8"), str(path)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{source}: not UTF-8 text (byte {exc.start})") from None
+
+
+def read_lines(source: str | None) -> list[str]:
+    """Every non-empty line as it is (no TSV reading): one reply per line."""
+    content, _ = _read_source(source)
+    return [line for line in content.splitlines() if line.strip()]
+
+
 def read_texts(source: str | None) -> list[str]:
     """One text per line, or the `text` column of a TSV with a header; `None`/"-" is stdin."""
-    if source in (None, "-"):
-        content = sys.stdin.read()
-        name = "<stdin>"
-    else:
-        path = Path(source)
-        if not path.is_file():
-            raise MaeumError(f"{source}: no such file")
-        content = path.read_text(encoding="utf-8")
-        name = str(path)
+    content, name = _read_source(source)
     lines = content.splitlines()
     if lines and "\t" in lines[0] and "text" in lines[0].split("\t"):
         return [row["text"] for row in _tsv_rows(content, name, required=("text",))]

@@ -352,6 +352,16 @@ class Store:
                 q = q.where(Turn.id < before_turn_id)
             return [HistoryItem(*row) for row in s.execute(q).all()]
 
+    def recent_user_turns(self, conversation_id: int, before_turn_id: int | None = None,
+                          limit: int = 3) -> list[tuple[str, str]]:
+        """(user text, safety level) of the last `limit` user turns, oldest first (for safety's window)."""
+        with self._session() as s:
+            q = select(Turn.user_text, Turn.safety_level).where(Turn.conversation_id == conversation_id)
+            if before_turn_id is not None:
+                q = q.where(Turn.id < before_turn_id)
+            rows = s.execute(q.order_by(Turn.id.desc()).limit(limit)).all()
+            return [(text, level) for text, level in reversed(rows)]
+
     def conversation_replies(self, conversation_id: int) -> list[str]:
         """Raw text of every reply version in the conversation (so retrieval never repeats one)."""
         with self._session() as s:
