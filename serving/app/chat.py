@@ -183,7 +183,8 @@ def assistant_message(pipeline, personas, turn, *, is_last: bool) -> None:
                           help="같은 메시지에 다른 답변을 받아요. 이전 답변도 저장돼요.")
 
 
-def history(pipeline, personas, turns: list, pending_regen: int | None) -> None:
+def history(pipeline, personas, turns: list, pending_regen: int | None, skip: int | None = None) -> None:
+    turns = [t for t in turns if t.id != skip]  # the message being answered in this run
     for index, turn in enumerate(turns):
         user_message(turn.user_text, (getattr(turn, "emotion_label", None), getattr(turn, "emotion_score", None)),
                      when=getattr(turn, "created_at", None))
@@ -210,21 +211,45 @@ def greeting(persona) -> None:
             st.markdown(escape_markdown(persona.greeting))
 
 
-def send(pipeline, user_id: int, persona, text: str) -> None:
-    """Start the conversation if needed, show the message, stream the reply, rerun."""
+class Pending:
+    """A message already stored (its turn row written) whose reply is still to stream."""
+
+    def __init__(self, text: str, events, first) -> None:
+        self.text, self.events, self.first = text, events, first
+
+    @property
+    def turn_id(self) -> int | None:
+        return getattr(self.first, "turn_id", None)
+
+    def all_events(self):
+        if self.first is not None:
+            yield self.first
+        yield from self.events
+
+
+def accept(pipeline, user_id: int, persona, text: str) -> Pending | None:
+    """Store the message now, before anything is drawn: a stop clicked while the page is
+    still drawing can then cut the reply short but never loses what the user wrote."""
     if not text.strip():
-        return  # nothing to say yet: no empty conversation, no empty turn
+        return None  # nothing to say yet: no empty conversation, no empty turn
     conversation_id = st.session_state.get(rt.CONVERSATION)
     if conversation_id is None:
         conversation_id = pipeline.start_conversation(user_id, persona.id)
         st.session_state[rt.CONVERSATION] = conversation_id
-    slot = user_message(text)
-    result = stream_reply(pipeline.run_turn(conversation_id, text, persona_id=persona.id), persona, slot)
+    events = pipeline.run_turn(conversation_id, text, persona_id=persona.id)
+    return Pending(text, events, next(events, None))
+
+
+def send(pending: Pending, persona) -> None:
+    """Show the accepted message, stream its reply, rerun."""
+    slot = user_message(pending.text)
+    result = stream_reply(pending.all_events(), persona, slot)
+    close = getattr(pending.events, "close", None)
+    if callable(close):
+        close()
     if result.ignored:
         rt.flash("빈 메시지는 보내지 않았어요.", icon="✏️")
     if result.accepted is not None and result.accepted.notice:
         rt.flash(result.accepted.notice, icon="✂️")
     if not result.failed:
         st.rerun()
-
-

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import streamlit as st
@@ -98,12 +99,11 @@ def warm_up(pipeline) -> dict[str, float]:
     return seconds
 
 
-@st.cache_resource(show_spinner="마음을 준비하고 있어요… 서버를 켠 뒤 처음 한 번만 걸려요.")
-def _pipeline_for(settings_key: str, _settings) -> Any:
+def _build_pipeline(settings, store) -> Any:
     from serving.pipeline import ChatPipeline
 
     started = time.perf_counter()
-    pipeline = ChatPipeline(_settings)
+    pipeline = ChatPipeline(settings, store=store)
     seconds = warm_up(pipeline)
     # Everything built so far lives as long as the process: move it out of the
     # collector's view, so the collections during each rerun walk only the new objects.
@@ -114,13 +114,41 @@ def _pipeline_for(settings_key: str, _settings) -> Any:
     return pipeline
 
 
+@st.cache_resource(show_spinner=False)
+def _store_for(settings_key: str, _settings) -> Any:
+    from serving.store import Store
+
+    return Store(_settings.database_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _pipeline_future(settings_key: str, _settings) -> Future:
+    """The pipeline, building in the background from the first page view on: the sign-in
+    form is on screen (and typed into) while Kiwi, safety, emotion and the encoder load."""
+    store = _store_for(settings_key, _settings)
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="maeum-build").submit(
+        _build_pipeline, _settings, store)
+
+
 def get_settings():
     return load_settings()
 
 
+def start_pipeline(settings=None) -> Any:
+    """Start building the pipeline (once per process) and return the store, which is ready now."""
+    settings = settings if settings is not None else load_settings()
+    key = _settings_key(settings)
+    _pipeline_future(key, settings)
+    return _store_for(key, settings)
+
+
 def get_pipeline(settings=None):
     settings = settings if settings is not None else load_settings()
-    return _pipeline_for(_settings_key(settings), settings)
+    future = _pipeline_future(_settings_key(settings), settings)
+    if not future.done():
+        with st.spinner("마음을 준비하고 있어요… 서버를 켠 뒤 처음 한 번만 걸려요."):
+            return future.result()
+    return future.result()
 
 
 def personas_of(pipeline):
@@ -153,6 +181,3 @@ def show_flash() -> None:
     if notice:
         st.toast(notice[0], icon=notice[1])
 
-
-def chat_placeholder(personas, persona_id: str | None) -> str:
-    return f"{persona_or_default(personas, persona_id).name}에게 마음을 이야기해 보세요"

@@ -54,9 +54,7 @@ def main() -> None:
     _page_config()
     try:
         settings = rt.get_settings()
-        pipeline = rt.get_pipeline(settings)
-        personas = rt.personas_of(pipeline)
-        store = pipeline.store
+        store = rt.start_pipeline(settings)  # builds in the background while people sign in
     except Exception as exc:  # noqa: BLE001 — show it in Korean instead of a traceback
         _startup_failed(exc)
         return
@@ -65,12 +63,21 @@ def main() -> None:
     if user_id is None:
         safety_ui.footer_note()
         return
+    try:
+        pipeline = rt.get_pipeline(settings)
+        personas = rt.personas_of(pipeline)
+    except Exception as exc:  # noqa: BLE001
+        _startup_failed(exc)
+        return
 
-    # The input comes first in the script (it is pinned to the bottom of the page anyway):
-    # a stop or a rerun that cuts a run short then never leaves the page without it.
-    text = st.chat_input(rt.chat_placeholder(personas, st.session_state.get(rt.PERSONA)),
+    # The input comes first in the script (it is pinned to the bottom of the page anyway),
+    # and a new message is stored before anything else is drawn: a stop or a rerun that
+    # cuts this run short leaves the input on the page and loses no message.
+    chosen = rt.persona_or_default(personas, st.session_state.get(rt.PERSONA))
+    text = st.chat_input(f"{chosen.name}에게 마음을 이야기해 보세요",
                          max_chars=settings.max_message_chars, key="maeum_chat_input",
                          submit_mode="stop")
+    pending = chat.accept(pipeline, user_id, chosen, text) if text else None
     rt.show_flash()
     conversations = list(store.list_conversations(user_id))
     conversation_id = st.session_state.get(rt.CONVERSATION)
@@ -99,10 +106,10 @@ def main() -> None:
             mood.mood_chart(conversation_id, store.emotion_series(conversation_id, user_id))
 
     chat.greeting(chat.opening_persona(personas, turns, persona))  # stays at the top
-    pending = st.session_state.pop(rt.PENDING_REGEN, None)
-    chat.history(pipeline, personas, turns, pending)
+    regen = st.session_state.pop(rt.PENDING_REGEN, None)
+    chat.history(pipeline, personas, turns, regen, skip=pending.turn_id if pending else None)
     if flagged:
         safety_ui.crisis_banner()
 
-    if text:
-        chat.send(pipeline, user_id, persona, text)
+    if pending is not None:
+        chat.send(pending, persona)
