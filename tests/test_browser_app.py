@@ -252,7 +252,10 @@ def test_screens_people_see(served_app):
             expect(page.locator(".st-key-maeum_crisis_banner")).to_be_visible(timeout=60_000)
             _settled(page)
             expect(page.get_by_text("109").first).to_be_visible()
-            page.screenshot(path=str(out / "app_crisis.png"), full_page=True)
+            banner = page.locator(".st-key-maeum_crisis_banner")
+            banner.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(out / "app_crisis.png"))
 
             phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="ko-KR",
                                      is_mobile=True, has_touch=True, device_scale_factor=2)
