@@ -91,6 +91,9 @@
     } else if (root.nodeType === 3) {
       translateText(root);
     }
+  }
+
+  function addCopyButtons() {
     document.querySelectorAll('[data-testid="stChatMessage"]').forEach(addCopyButton);
   }
 
@@ -103,11 +106,11 @@
     }
     if (!pending) {  // copy buttons once the stream settles, not per token
       pending = true;
-      setTimeout(() => { pending = false; document.querySelectorAll('[data-testid="stChatMessage"]').forEach(addCopyButton); }, 400);
+      setTimeout(() => { pending = false; addCopyButtons(); }, 400);
     }
   });
   observer.observe(document.body, { subtree: true, childList: true, characterData: true,
                                     attributes: true, attributeFilter: ATTRS });
-  window.__maeumPage = { scan: () => scan(document.body) };
-  scan(document.body);
+  window.__maeumPage = { scan: () => { scan(document.body); addCopyButtons(); } };
+  window.__maeumPage.scan();
 })();
