@@ -11,6 +11,8 @@ def register(groups) -> None:
     groups.command("version", "print the maeum version", _version)
     doctor = groups.command("doctor", "check this machine: Python, torch/CUDA, optional parts, folders", _doctor)
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
+    doctor.add_argument("--deep", action="store_true",
+                        help="also import torch and every package (CUDA, bf16, bitsandbytes, broken installs)")
     tiny = groups.command("make-tiny", "build the tiny tokenizer, Llama and BART models used by tests",
                           _make_tiny, group="dev")
     tiny.add_argument("out_dir", help="folder to write tokenizer/, llama/ and bart/ into")
@@ -25,7 +27,7 @@ def _version(args: argparse.Namespace) -> int:
 def _doctor(args: argparse.Namespace) -> int:
     from maeum.doctor import run_checks, format_checks
 
-    checks = run_checks()
+    checks = run_checks(deep=args.deep)
     if args.json:
         import json
 

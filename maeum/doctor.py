@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import importlib.util
 import os
 import platform
@@ -22,9 +23,15 @@ class Check:
     required: bool = False
 
 
-def _version_of(module: str) -> str | None:
+def _version_of(module: str, deep: bool = False) -> str | None:
+    """The installed version; only `deep` imports the module (which also catches a broken install)."""
     if importlib.util.find_spec(module) is None:
         return None
+    if not deep:
+        try:
+            return importlib.metadata.version(DISTRIBUTIONS.get(module, module))
+        except importlib.metadata.PackageNotFoundError:
+            return "installed"
     try:
         mod = importlib.import_module(module)
     except Exception as exc:  # a broken install is as bad as a missing one
@@ -32,12 +39,16 @@ def _version_of(module: str) -> str | None:
     return getattr(mod, "__version__", "installed")
 
 
+# module -> distribution, where the two names differ
+DISTRIBUTIONS = {"psycopg": "psycopg", "kobart_transformers": "kobart-transformers", "yaml": "PyYAML"}
 REQUIRED = {
     "transformers": "transformers", "peft": "peft", "trl": "trl", "datasets": "datasets",
     "accelerate": "accelerate", "tokenizers": "tokenizers", "kiwipiepy": "kiwipiepy",
     "bm25s": "bm25s", "streamlit": "streamlit", "sqlalchemy": "sqlalchemy", "pydantic": "pydantic",
     "sacrebleu": "sacrebleu",
 }
+# Only training and the learned style engines need these: missing is fine for an app-only install.
+TRAINING = {"transformers", "peft", "trl", "datasets", "accelerate", "tokenizers", "sacrebleu"}
 OPTIONAL = {
     "wandb": ("wandb", "pip install 'maeum[wandb]'  (only for report_to: wandb)"),
     "psycopg": ("psycopg", "pip install 'maeum[postgres]'  (only for a PostgreSQL database)"),
@@ -45,22 +56,29 @@ OPTIONAL = {
 }
 
 
-def run_checks() -> list[Check]:
+def run_checks(deep: bool = False) -> list[Check]:
+    """Every check; `deep` also imports torch (CUDA, bf16, bitsandbytes) and each package.
+
+    Without `deep` nothing heavy is imported (seconds instead of a minute): versions come
+    from the installed package metadata.
+    """
     checks = [Check("python", "ok" if sys.version_info >= (3, 10) else "missing",
                     f"{platform.python_version()} ({sys.executable})", "maeum needs Python >= 3.10",
                     required=True)]
-    checks += _torch_checks()
+    checks += _torch_checks() if deep else _torch_metadata_checks()
     for label, module in REQUIRED.items():
-        ver = _version_of(module)
+        ver = _version_of(module, deep)
         ok = ver is not None and not ver.startswith("broken")
+        training = module in TRAINING
+        fix = "pip install -e '.[train]'  (training only)" if training else "pip install -e .  (from the maeum checkout)"
         checks.append(Check(label, "ok" if ok else "missing", ver or "not installed",
-                            "" if ok else "pip install -e .  (from the maeum checkout)", required=True))
+                            "" if ok else fix, required=not training))
     kobart = importlib.util.find_spec("kobart_transformers") is not None
     checks.append(Check("kobart-transformers", "ok" if kobart else "missing",
                         "installed" if kobart else "not installed",
                         "" if kobart else "pip install kobart-transformers", required=True))
     for label, (module, fix) in OPTIONAL.items():
-        ver = _version_of(module)
+        ver = _version_of(module, deep)
         checks.append(Check(f"optional: {label}", "ok" if ver else "info", ver or "not installed",
                             "" if ver else fix))
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -69,6 +87,20 @@ def run_checks() -> list[Check]:
     checks += _folder_checks()
     checks += _hub_checks()
     return checks
+
+
+def _torch_metadata_checks() -> list[Check]:
+    """torch without importing it (2-5 s): its version, and CUDA when the build says so."""
+    ver = _version_of("torch")
+    if ver is None:
+        return [Check("torch", "info", "not installed",
+                      "for training or a local model: pip install torch  (see README: CPU or CUDA build)")]
+    if "+cpu" in ver:
+        cuda = Check("cuda", "info", "not usable (CPU-only torch build): training runs on CPU, 4-bit QLoRA is off",
+                     "on a GPU machine: pip install torch==2.13.0 (the default Linux wheel has CUDA)")
+    else:
+        cuda = Check("cuda", "info", "not checked (maeum doctor --deep imports torch to look for a GPU)")
+    return [Check("torch", "ok", ver), cuda]
 
 
 def _torch_checks() -> list[Check]:

@@ -97,8 +97,12 @@ def _ui(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
+    import logging
+
     from serving.pipeline import ChatPipeline
 
+    if not getattr(args, "verbose", False):
+        logging.getLogger().setLevel(logging.WARNING)  # log lines would land inside the conversation
     settings = _settings(args)
     print(f"maeum chat — {settings.describe()}; an empty line or Ctrl-D ends", file=sys.stderr)
     pipeline = ChatPipeline(settings)

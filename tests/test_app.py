@@ -143,6 +143,8 @@ def test_full_conversation_flow(own_db):
     first = "요즘 회사 일이 너무 많아서 잠을 잘 못 자요. 많이 지쳤어요."
     send(at, first)
     shown = messages(at)
+    assert shown[0] == ("assistant", default.greeting)  # the greeting stays at the top
+    shown = shown[1:]
     assert shown[0] == ("user", first)
     assert shown[1][0] == "assistant" and shown[1][1]
     assert len(badges(at)) >= 2  # offline + the message's emotion

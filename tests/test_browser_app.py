@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -141,3 +142,130 @@ def test_chat_in_a_real_browser(served_app):
             browser.close()
     assert shot.stat().st_size > 10_000
     print(f"screenshot: {shot}")
+
+
+# --- stop, screens, phone --------------------------------------------------------------------
+STOP_AFTER_MS = (0, 150, 400, 900, 1500)
+CRISIS_MESSAGE = "요즘 너무 힘들어서 그냥 죽고 싶다는 생각만 들어요."
+
+
+def _sign_in(page, url: str, nickname: str):
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.get_by_role("textbox", name="닉네임").fill(nickname)
+    page.get_by_role("button", name="시작하기").click()
+    chat = page.get_by_test_id("stChatInputTextArea")
+    expect(chat).to_be_visible(timeout=90_000)
+    return chat
+
+
+def _settled(page, timeout_ms: int = 30_000) -> None:
+    """Wait until no script run is in progress (the stop button turned back into send)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stChatInputStopButton\"]')"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"] button')", timeout=timeout_ms)
+    page.wait_for_timeout(300)
+
+
+def test_stop_always_lands_somewhere_safe(served_app):
+    """Stop a reply at several moments: the page, the input and the conversation survive."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, folder = served_app
+    db_path = folder / "browser.db"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="ko-KR")
+            chat = _sign_in(page, url, "멈춤시험")
+            messages = page.get_by_test_id("stChatMessage")
+            for number, delay in enumerate(STOP_AFTER_MS, start=1):
+                text = f"{number}번째 이야기예요. 요즘 마음이 좀 복잡해요."
+                chat.fill(text)
+                chat.press("Enter")
+                if delay:
+                    page.wait_for_timeout(delay)
+                stop = page.get_by_test_id("stChatInputStopButton")
+                if stop.count():
+                    try:
+                        stop.click(timeout=1_000)
+                    except Exception:  # noqa: BLE001 — the run ended first: nothing to stop
+                        pass
+                _settled(page)
+                page.screenshot(path=str(artifacts_dir() / f"app_stop_{delay}ms.png"))
+                # the page is still there: the header, the input box, the message just sent
+                expect(page.get_by_text("이야기하기").first).to_be_visible()
+                expect(chat).to_be_visible()
+                expect(chat).to_be_enabled()
+            # one more normal message gets a full reply, and the run that draws it shows every
+            # message sent before, each answered or marked as stopped with 다시 시도
+            chat.fill("마지막으로 하나만 더 물어봐도 될까요?")
+            chat.press("Enter")
+            expect(page.get_by_role("button", name="다시 답변").first).to_be_visible(timeout=60_000)
+            _settled(page)
+            for number in range(1, len(STOP_AFTER_MS) + 1):
+                expect(messages.filter(has_text=f"{number}번째 이야기예요.")).to_have_count(1)
+            page.screenshot(path=str(artifacts_dir() / "app_after_stops.png"), full_page=True)
+        finally:
+            browser.close()
+    # nothing the user wrote was lost: every message is a stored turn
+    with sqlite3.connect(db_path) as db:
+        stored = [row[0] for row in db.execute("SELECT user_text FROM turns ORDER BY id")]
+    assert [t for t in stored if "번째 이야기예요" in t] == \
+        [f"{n}번째 이야기예요. 요즘 마음이 좀 복잡해요." for n in range(1, len(STOP_AFTER_MS) + 1)]
+
+
+def test_screens_people_see(served_app):
+    """First screen, a conversation, the mood chart, a crisis turn, a phone: screenshots."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = served_app
+    out = artifacts_dir()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="ko-KR")
+            page.goto(url)
+            expect(page.get_by_role("textbox", name="닉네임")).to_be_visible(timeout=90_000)
+            assert page.evaluate("document.documentElement.lang") == "ko"
+            page.screenshot(path=str(out / "app_first_screen.png"))
+            chat = _sign_in(page, url, "화면시험")
+            for text in (MESSAGE, "오늘은 그래도 산책을 해서 기분이 좀 나아졌어요!", "내일 발표가 있어서 걱정돼요."):
+                chat.fill(text)
+                chat.press("Enter")
+                expect(page.get_by_role("button", name="다시 답변").first).to_be_visible(timeout=60_000)
+                _settled(page)
+            # Korean labels on our widgets and a copy button on replies
+            assert page.get_by_role("button", name="보내기").count() == 1
+            assert page.get_by_role("button", name="이 답변 복사하기").count() >= 3
+            messages = page.get_by_test_id("stChatMessage")
+            assert "마음" in messages.first.inner_text() or messages.count() >= 7  # greeting on top
+            page.screenshot(path=str(out / "app_conversation.png"), full_page=True)
+            page.get_by_text("감정 흐름").click()
+            expect(page.locator("[data-testid='stVegaLiteChart'], .vega-embed").first).to_be_visible(timeout=10_000)
+            page.wait_for_timeout(1000)
+            page.locator("[data-testid='stExpander']").filter(has_text="감정 흐름").first.screenshot(path=str(out / "app_mood_chart.png"))
+
+            chat.fill(CRISIS_MESSAGE)
+            chat.press("Enter")
+            expect(page.locator(".st-key-maeum_crisis_banner")).to_be_visible(timeout=60_000)
+            _settled(page)
+            expect(page.get_by_text("109").first).to_be_visible()
+            banner = page.locator(".st-key-maeum_crisis_banner")
+            banner.scroll_into_view_if_needed()
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(out / "app_crisis.png"))
+
+            phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="ko-KR",
+                                     is_mobile=True, has_touch=True, device_scale_factor=2)
+            _sign_in(phone, url, "전화기")
+            picker = phone.locator(".st-key-maeum_phone_persona")
+            expect(picker).to_be_visible()
+            picker.get_by_role("button").first.click()
+            phone.wait_for_timeout(500)
+            phone.screenshot(path=str(out / "app_phone.png"))
+        finally:
+            browser.close()
+    for name in ("app_first_screen", "app_conversation", "app_mood_chart", "app_crisis", "app_phone"):
+        assert (out / f"{name}.png").stat().st_size > 5_000, name

@@ -28,8 +28,21 @@ def test_version(capsys):
     assert capsys.readouterr().out.strip() == f"maeum {__version__}"
 
 
+def test_doctor_is_fast_and_imports_nothing_heavy():
+    # a fresh interpreter: the plain doctor reads versions from package metadata only
+    probe = ("import sys, json; from maeum.cli import main; main(['doctor', '--json']); "
+             "print(json.dumps(sorted(m for m in ('torch', 'transformers', 'trl', 'streamlit') if m in sys.modules)), "
+             "file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stderr.strip().splitlines()[-1]) == []
+    checks = {c["name"]: c for c in json.loads(run.stdout)}
+    assert checks["torch"]["detail"] == torch.__version__
+    assert checks["streamlit"]["status"] == "ok"
+
+
 def test_doctor_tells_the_truth_about_cuda(capsys):
-    code = main(["doctor", "--json"])
+    code = main(["doctor", "--deep", "--json"])
     checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)}
     assert checks["torch"]["detail"] == torch.__version__
     if torch.cuda.is_available():

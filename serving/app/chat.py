@@ -9,10 +9,11 @@ from typing import Any
 import streamlit as st
 
 from serving.app import runtime as rt
-from serving.app.text import emotion_info, escape_markdown, josa
+from serving.app.text import clock, emotion_info, escape_markdown, josa
 
 log = logging.getLogger("maeum.app")
 
+STOPPED = "maeum_stopped_text"  # turn id -> what was on screen when the reply stopped
 GENERIC_ERROR = "답변을 만드는 중에 문제가 생겼어요. 잠시 후 다시 시도해 주세요."
 
 # st.feedback("thumbs") gives 0 (down) or 1 (up); the store keeps -1 / +1.
@@ -36,7 +37,7 @@ def emotion_badge(label: str | None, score: float | None = None) -> None:
 
 
 def user_message(text: str, emotion: tuple[str | None, float | None] | None = None,
-                 notice: str | None = None):
+                 notice: str | None = None, when=None):
     """The user's words as plain text (never Markdown or HTML); returns the badge slot."""
     with st.chat_message("user"):
         st.text(text)
@@ -46,7 +47,14 @@ def user_message(text: str, emotion: tuple[str | None, float | None] | None = No
                 emotion_badge(*emotion)
         if notice:
             st.caption(notice)
+        _time(when)
     return slot
+
+
+def _time(when) -> None:
+    shown = clock(when)
+    if shown:
+        st.caption(shown)
 
 
 def _rate(pipeline, reply_id: int) -> None:
@@ -68,10 +76,12 @@ class StreamResult:
 
     def __init__(self) -> None:
         self.accepted = None
+        self.turn_id = None
         self.done = None
         self.error = None
         self.ignored = False
         self.failed: str | None = None  # the pipeline raised: a bug, not a generation error
+        self.shown = ""  # the text streamed so far (kept when the reply is stopped)
 
 
 def sentence_chunks(events: Iterable[Any], result: StreamResult, badge_slot=None) -> Iterator[str]:
@@ -82,10 +92,12 @@ def sentence_chunks(events: Iterable[Any], result: StreamResult, badge_slot=None
             kind = getattr(event, "kind", None)
             if kind == "accepted":
                 result.accepted = event
+                result.turn_id = getattr(event, "turn_id", None)
                 if badge_slot is not None and event.emotion:
                     with badge_slot:
                         emotion_badge(*event.emotion)
             elif kind == "sentence" and event.text:
+                result.shown += ("" if first else " ") + event.text
                 yield ("" if first else " ") + escape_markdown(event.text)
                 first = False
             elif kind == "done":
@@ -118,10 +130,13 @@ def stream_reply(events: Iterable[Any], persona, badge_slot=None) -> StreamResul
                 st.error(message, icon="⚠️")
     finally:
         # Stopped half-way (stop button, another click): let the pipeline clean up now.
+        # Nothing can be drawn after a stop, so what was streamed is kept for the next run.
         stream.close()
         close = getattr(events, "close", None)
         if callable(close):
             close()
+        if result.done is None and result.error is None and result.turn_id is not None and result.shown:
+            st.session_state.setdefault(STOPPED, {})[result.turn_id] = result.shown
     return result
 
 
@@ -130,8 +145,12 @@ def assistant_message(pipeline, personas, turn, *, is_last: bool) -> None:
     if not replies:
         # A failed generation (turn.error), or one stopped half-way (the stop button, a
         # closed tab): either way the message has no answer yet, so offer another try.
+        stopped = st.session_state.get(STOPPED, {}).get(turn.id)
         with st.chat_message("assistant", avatar="⚠️"):
-            if getattr(turn, "error", None):
+            if stopped:
+                st.markdown(escape_markdown(stopped))
+                st.caption("⏹️ 답변을 여기서 멈췄어요.")
+            elif getattr(turn, "error", None):
                 st.error(turn.error, icon="⚠️")
             else:
                 st.caption("답변이 중간에 멈췄어요.")
@@ -142,6 +161,7 @@ def assistant_message(pipeline, personas, turn, *, is_last: bool) -> None:
     persona = rt.persona_or_default(personas, getattr(reply, "persona_id", None))
     with st.chat_message("assistant", avatar=avatar_of(persona)):
         st.markdown(escape_markdown(reply.styled))
+        _time(getattr(reply, "created_at", None))
         if len(replies) > 1:
             with st.expander(f"이전 답변 {len(replies) - 1}개 보기"):
                 for number, old in enumerate(replies[:-1], start=1):
@@ -163,9 +183,11 @@ def assistant_message(pipeline, personas, turn, *, is_last: bool) -> None:
                           help="같은 메시지에 다른 답변을 받아요. 이전 답변도 저장돼요.")
 
 
-def history(pipeline, personas, turns: list, pending_regen: int | None) -> None:
+def history(pipeline, personas, turns: list, pending_regen: int | None, skip: int | None = None) -> None:
+    turns = [t for t in turns if t.id != skip]  # the message being answered in this run
     for index, turn in enumerate(turns):
-        user_message(turn.user_text, (getattr(turn, "emotion_label", None), getattr(turn, "emotion_score", None)))
+        user_message(turn.user_text, (getattr(turn, "emotion_label", None), getattr(turn, "emotion_score", None)),
+                     when=getattr(turn, "created_at", None))
         if turn.id == pending_regen:
             persona = rt.persona_or_default(personas, st.session_state.get(rt.PERSONA))
             result = stream_reply(pipeline.regenerate(turn.id), persona)
@@ -175,27 +197,59 @@ def history(pipeline, personas, turns: list, pending_regen: int | None) -> None:
         assistant_message(pipeline, personas, turn, is_last=index == len(turns) - 1)
 
 
+def opening_persona(personas, turns: list, fallback):
+    """Who greeted: the persona of the first reply (a conversation may switch persona later)."""
+    for turn in turns[:1]:
+        for reply in getattr(turn, "replies", None) or []:
+            return rt.persona_or_default(personas, getattr(reply, "persona_id", None))
+    return fallback
+
+
 def greeting(persona) -> None:
     if getattr(persona, "greeting", None):
         with st.chat_message("assistant", avatar=avatar_of(persona)):
             st.markdown(escape_markdown(persona.greeting))
 
 
-def send(pipeline, user_id: int, persona, text: str) -> None:
-    """Start the conversation if needed, show the message, stream the reply, rerun."""
+class Pending:
+    """A message already stored (its turn row written) whose reply is still to stream."""
+
+    def __init__(self, text: str, events, first) -> None:
+        self.text, self.events, self.first = text, events, first
+
+    @property
+    def turn_id(self) -> int | None:
+        return getattr(self.first, "turn_id", None)
+
+    def all_events(self):
+        if self.first is not None:
+            yield self.first
+        yield from self.events
+
+
+def accept(pipeline, user_id: int, persona, text: str) -> Pending | None:
+    """Store the message now, before anything is drawn: a stop clicked while the page is
+    still drawing can then cut the reply short but never loses what the user wrote."""
     if not text.strip():
-        return  # nothing to say yet: no empty conversation, no empty turn
+        return None  # nothing to say yet: no empty conversation, no empty turn
     conversation_id = st.session_state.get(rt.CONVERSATION)
     if conversation_id is None:
         conversation_id = pipeline.start_conversation(user_id, persona.id)
         st.session_state[rt.CONVERSATION] = conversation_id
-    slot = user_message(text)
-    result = stream_reply(pipeline.run_turn(conversation_id, text, persona_id=persona.id), persona, slot)
+    events = pipeline.run_turn(conversation_id, text, persona_id=persona.id)
+    return Pending(text, events, next(events, None))
+
+
+def send(pending: Pending, persona) -> None:
+    """Show the accepted message, stream its reply, rerun."""
+    slot = user_message(pending.text)
+    result = stream_reply(pending.all_events(), persona, slot)
+    close = getattr(pending.events, "close", None)
+    if callable(close):
+        close()
     if result.ignored:
         rt.flash("빈 메시지는 보내지 않았어요.", icon="✏️")
     if result.accepted is not None and result.accepted.notice:
         rt.flash(result.accepted.notice, icon="✂️")
     if not result.failed:
         st.rerun()
-
-

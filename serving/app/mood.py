@@ -35,25 +35,37 @@ def mood_rows(series) -> list[dict[str, Any]]:
     return rows
 
 
-def mood_chart(series) -> None:
+def mood_chart(conversation_id: int, series) -> None:
     rows = mood_rows(series)
     if not rows:
         st.caption("대화를 나누면 마음의 흐름이 여기에 그려져요.")
         return
+    # The rows are the conversation's version: the chart is rebuilt only when they change.
+    chart = _chart(conversation_id, tuple(tuple(sorted(r.items())) for r in rows))
+    st.altair_chart(chart, width="stretch")
+
+
+VALENCE_LABELS = "datum.value == 1 ? '편안' : datum.value == -1 ? '힘듦' : datum.value == 0 ? '보통' : ''"
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _chart(conversation_id: int, frozen_rows: tuple):
     import altair as alt
     import pandas as pd
 
-    data = pd.DataFrame(rows)
+    data = pd.DataFrame([dict(r) for r in frozen_rows])
+    last = int(data["차례"].max())
     base = alt.Chart(data).encode(
-        x=alt.X("차례:Q", axis=alt.Axis(tickMinStep=1, format="d", title="대화 차례")),
-        y=alt.Y("마음:Q", scale=alt.Scale(domain=[-1, 1]),
-                axis=alt.Axis(values=[-1, 0, 1], title=None,
-                              labelExpr="datum.value == 1 ? '편안' : datum.value == -1 ? '힘듦' : '보통'")),
+        # half a step of room on each side, so the first and last points are not cut in half
+        x=alt.X("차례:Q", scale=alt.Scale(domain=[0.5, last + 0.5], nice=False),
+                axis=alt.Axis(values=list(range(1, last + 1)), format="d", title="대화 차례")),
+        y=alt.Y("마음:Q", scale=alt.Scale(domain=[-1.3, 1.3], nice=False),
+                axis=alt.Axis(values=[-1, 0, 1], title=None, labelExpr=VALENCE_LABELS, labelOverlap=False)),
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#cccccc", strokeDash=[4, 4]).encode(y="y:Q")
     line = base.mark_line(color="#D9687A", interpolate="monotone")
-    points = base.mark_circle(size=90).encode(
+    points = base.mark_circle(size=90, opacity=1).encode(
         color=alt.Color("감정:N", legend=alt.Legend(orient="bottom", title=None)),
         tooltip=["차례:Q", "감정:N", "확신도:Q"],
     )
-    st.altair_chart((zero + line + points).properties(height=200), width="stretch")
+    return (zero + line + points).properties(height=220)

@@ -72,6 +72,23 @@ def persona_picker(store, personas) -> object:
     return persona
 
 
+def _pick(store, personas, persona_id: str) -> None:
+    st.session_state[rt.PERSONA] = persona_id
+    _persona_changed(store, personas)
+
+
+def phone_persona_picker(store, personas, current) -> None:
+    """The persona picker again, in the header: shown only on narrow screens (page.css),
+    where the sidebar starts closed behind its toggle."""
+    with st.container(key="maeum_phone_persona"):
+        with st.popover(f"대화 상대: {persona_label(current)}", icon="🔁", width="stretch",
+                        help="누구와 이야기할지 골라요"):
+            for persona in personas.all():
+                st.button(persona_label(persona), key=f"maeum_phone_pick_{persona.id}", width="stretch",
+                          type="primary" if persona.id == current.id else "tertiary",
+                          on_click=_pick, args=(store, personas, persona.id))
+
+
 def _rename(store, user_id: int, conversation_id: int) -> None:
     title = " ".join((st.session_state.get(f"maeum_rename_input_{conversation_id}") or "").split())[:80]
     if not title:

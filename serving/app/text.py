@@ -8,7 +8,9 @@ Markdown, are escaped with `escape_markdown` first, so `**`, `~~`, `<b>`, `[link
 
 from __future__ import annotations
 
+import os
 import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark, and an
 # escaped character is always literal text. Escaping all of them is simpler and safer
@@ -110,3 +112,15 @@ def josa(word: str, pair: str) -> str:
     if batchim is None:
         return f"{word}{without}({with_})"
     return word + (with_ if batchim else without)
+
+
+def clock(when, zone: str | None = None) -> str | None:
+    """'오후 3:05' in the app's time zone ($MAEUM_TIMEZONE, default Asia/Seoul); None without a time."""
+    if when is None or not hasattr(when, "astimezone"):
+        return None
+    try:
+        local = when.astimezone(ZoneInfo(zone or os.environ.get("MAEUM_TIMEZONE") or "Asia/Seoul"))
+    except (ZoneInfoNotFoundError, ValueError):
+        local = when.astimezone()
+    half = "오전" if local.hour < 12 else "오후"
+    return f"{half} {local.hour % 12 or 12}:{local.minute:02d}"

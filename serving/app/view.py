@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import streamlit as st
 
@@ -12,10 +13,17 @@ from serving.app.text import josa
 
 log = logging.getLogger("maeum.app")
 
+STATIC = Path(__file__).resolve().parent / "static"
+# Read once per process: the page helpers (Korean labels, copy buttons) and their style.
+PAGE_SCRIPT = f"<script>{(STATIC / 'page.js').read_text(encoding='utf-8')}</script>"
+PAGE_STYLE = f"<style>{(STATIC / 'page.css').read_text(encoding='utf-8')}</style>"
+
 
 def _page_config() -> None:
     st.set_page_config(page_title="마음 · 상담 챗봇", page_icon="💗", layout="centered",
                        initial_sidebar_state="auto")
+    st.html(PAGE_STYLE)
+    st.html(PAGE_SCRIPT, unsafe_allow_javascript=True)
 
 
 def _startup_failed(exc: Exception) -> None:
@@ -28,13 +36,14 @@ def _startup_failed(exc: Exception) -> None:
         st.caption(str(exc))
 
 
-def header(settings, persona) -> None:
+def header(settings, persona, store, personas) -> None:
     left, right = st.columns([4, 2], vertical_alignment="center")
     with left:
         icon = sidebar.persona_icon(persona)
         st.subheader(f"{icon + ' ' if icon else ''}{josa(persona.name, '와/과')} 이야기하기", anchor=False)
     with right:
         safety_ui.help_popover()
+    sidebar.phone_persona_picker(store, personas, persona)
     if settings.offline_mode:
         st.badge("오프라인 모드", icon="📴", color="gray",
                  help="언어 모델 없이, 준비된 상담 대화에서 골라 규칙으로 말투를 입혀 답해요.")
@@ -45,9 +54,7 @@ def main() -> None:
     _page_config()
     try:
         settings = rt.get_settings()
-        pipeline = rt.get_pipeline(settings)
-        personas = rt.personas_of(pipeline)
-        store = pipeline.store
+        store = rt.start_pipeline(settings)  # builds in the background while people sign in
     except Exception as exc:  # noqa: BLE001 — show it in Korean instead of a traceback
         _startup_failed(exc)
         return
@@ -56,7 +63,21 @@ def main() -> None:
     if user_id is None:
         safety_ui.footer_note()
         return
+    try:
+        pipeline = rt.get_pipeline(settings)
+        personas = rt.personas_of(pipeline)
+    except Exception as exc:  # noqa: BLE001
+        _startup_failed(exc)
+        return
 
+    # The input comes first in the script (it is pinned to the bottom of the page anyway),
+    # and a new message is stored before anything else is drawn: a stop or a rerun that
+    # cuts this run short leaves the input on the page and loses no message.
+    chosen = rt.persona_or_default(personas, st.session_state.get(rt.PERSONA))
+    text = st.chat_input(f"{chosen.name}에게 마음을 이야기해 보세요",
+                         max_chars=settings.max_message_chars, key="maeum_chat_input",
+                         submit_mode="stop")
+    pending = chat.accept(pipeline, user_id, chosen, text) if text else None
     rt.show_flash()
     conversations = list(store.list_conversations(user_id))
     conversation_id = st.session_state.get(rt.CONVERSATION)
@@ -76,23 +97,19 @@ def main() -> None:
         if current is not None:
             sidebar.conversation_tools(store, user_id, current)
 
-    header(settings, persona)
+    header(settings, persona, store, personas)
 
     turns = []
     if conversation_id is not None:
         turns = list(store.conversation_turns(conversation_id, user_id))
         with st.expander("감정 흐름", icon="📈", expanded=False):
-            mood.mood_chart(store.emotion_series(conversation_id, user_id))
+            mood.mood_chart(conversation_id, store.emotion_series(conversation_id, user_id))
 
-    if not turns:
-        chat.greeting(persona)
-    pending = st.session_state.pop(rt.PENDING_REGEN, None)
-    chat.history(pipeline, personas, turns, pending)
+    chat.greeting(chat.opening_persona(personas, turns, persona))  # stays at the top
+    regen = st.session_state.pop(rt.PENDING_REGEN, None)
+    chat.history(pipeline, personas, turns, regen, skip=pending.turn_id if pending else None)
     if flagged:
         safety_ui.crisis_banner()
 
-    text = st.chat_input(f"{persona.name}에게 마음을 이야기해 보세요",
-                         max_chars=settings.max_message_chars, key="maeum_chat_input",
-                         submit_mode="stop")
-    if text:
-        chat.send(pipeline, user_id, persona, text)
+    if pending is not None:
+        chat.send(pending, persona)

@@ -3,13 +3,19 @@ learned model for wording the lexicon has no cue for."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from serving.emotion import lexicon as lx
 from serving.emotion.labels import EMOTIONS, EmotionResult
 from serving.kiwi import get_kiwi
 from serving.safety.normalize import clean_text, compact_text
+
+log = logging.getLogger("maeum.emotion")
 
 _CONTENT_TAGS = ("NNG", "NNP", "VV", "VA", "XR", "MAG", "VX", "IC")
 _SMOOTHING = 0.1
@@ -160,7 +166,7 @@ def _shares(weights: dict[str, float]) -> dict[str, float]:
 
 
 def _train(rows: Sequence[dict[str, str]] | None):
-    from serving.emotion.learned import features, train
+    from serving.emotion.learned import features, load_model, save_model, train
 
     if rows is None:
         try:
@@ -172,12 +178,40 @@ def _train(rows: Sequence[dict[str, str]] | None):
             return None
     if not rows:
         return None
+    # The trained weights are cached on disk, keyed by the rows and the code that makes
+    # features and trains (5 s of Kiwi analysis and gradient steps at every start otherwise).
+    cached = _model_cache_path(rows)
+    if cached is not None and cached.exists():
+        try:
+            return load_model(cached)
+        except (OSError, ValueError, KeyError):
+            log.warning("emotion model cache %s unreadable; training again", cached)
     kiwi = get_kiwi()
     examples = []
     for row in rows:
         clean = clean_text(row["text"])
         examples.append((features(compact_text(clean), kiwi.tokenize(clean)), row["label"]))
-    return train(examples)
+    model = train(examples)
+    if cached is not None:
+        try:
+            save_model(model, cached)
+        except OSError:
+            log.warning("could not cache the emotion model at %s", cached, exc_info=True)
+    return model
+
+
+def _model_cache_path(rows):
+    from maeum.paths import cache_dir
+    from serving.emotion import learned
+
+    digest = hashlib.sha256()
+    for source in (Path(learned.__file__), Path(__file__)):
+        digest.update(source.read_bytes())
+    digest.update(json.dumps([[r["text"], r["label"]] for r in rows], ensure_ascii=False).encode("utf-8"))
+    try:
+        return cache_dir() / "emotion" / f"learned-{digest.hexdigest()[:24]}.npz"
+    except OSError:
+        return None
 
 
 _DEFAULT = EmotionClassifier()

@@ -82,3 +82,23 @@ def train(examples: Sequence[tuple[Sequence[str], str]], *, l2: float = 1e-3, st
             v += (1 - beta2) * grad * grad
             param -= rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + eps)
     return LogisticModel(vocabulary, w, b, labels)
+
+
+def save_model(model: LogisticModel, path) -> None:
+    """An .npz of plain arrays (no pickle): the vocabulary in index order, weights, bias, labels."""
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    names = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, vocabulary=np.array(names, dtype=str), weights=model.weights, bias=model.bias,
+             labels=np.array(model.labels, dtype=str))
+    tmp.replace(path)
+
+
+def load_model(path) -> LogisticModel:
+    with np.load(path, allow_pickle=False) as data:
+        names = [str(n) for n in data["vocabulary"]]
+        return LogisticModel({name: i for i, name in enumerate(names)}, data["weights"].copy(),
+                             data["bias"].copy(), tuple(str(label) for label in data["labels"]))
