@@ -302,6 +302,7 @@ class StubServer:
         self.status = None  # answer every request with this status
         self.delay_before = 0.0  # seconds before the response starts
         self.chunk_delay = 0.0
+        self.finish = "stop"  # the last chunk's finish_reason, as vLLM/OpenAI send it; None: dropped stream
         self.pieces = ["안녕하세요. ", "많이 ", "힘드셨죠? ", "천천히 ", "이야기해 주세요."]
         stub = self
 
@@ -336,7 +337,11 @@ class StubServer:
                         self.wfile.write(f"data: {json.dumps(chunk, ensure_ascii=False)}\n\n".encode())
                         self.wfile.flush()
                         time.sleep(stub.chunk_delay)
-                    self.wfile.write(b"data: [DONE]\n\n")
+                    if stub.finish is not None:
+                        last = {"id": "c", "object": "chat.completion.chunk", "created": 0, "model": body["model"],
+                                "choices": [{"index": 0, "delta": {}, "finish_reason": stub.finish}]}
+                        self.wfile.write(f"data: {json.dumps(last)}\n\n".encode())
+                        self.wfile.write(b"data: [DONE]\n\n")
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
                     pass

@@ -72,13 +72,17 @@ class OpenAIGenerator(BaseGenerator):
                 if self.extra_body:
                     kwargs["extra_body"] = self.extra_body
                 stream = self.client.chat.completions.create(**kwargs)
+                finish = None
                 for chunk in stream:
                     if not chunk.choices:
                         continue
+                    finish = chunk.choices[0].finish_reason or finish
                     piece = chunk.choices[0].delta.content if chunk.choices[0].delta else None
                     if piece:
                         shown = True
                         yield piece
+                if finish is None or finish == "length":  # cut by the token limit, or no end marker
+                    request.stop_reason = "length" if finish == "length" else "unterminated"
                 return
             except openai.APIStatusError as exc:
                 status = exc.status_code
