@@ -14,6 +14,8 @@ from serving.app.text import emotion_info, escape_markdown, josa
 log = logging.getLogger("maeum.app")
 
 GENERIC_ERROR = "답변을 만드는 중에 문제가 생겼어요. 잠시 후 다시 시도해 주세요."
+UNSAVED = "메시지를 저장하지 못해서 보내지 못했어요. 적은 글은 아래에 그대로 있어요. 잠시 후 다시 보내 주세요."
+INCOMPLETE = "답변이 길거나 오래 걸려서 중간에 끊겼어요. '다시 답변'으로 새 답변을 받아 보세요."
 
 # st.feedback("thumbs") gives 0 (down) or 1 (up); the store keeps -1 / +1.
 _TO_RATING = {0: -1, 1: 1}
@@ -142,6 +144,8 @@ def assistant_message(pipeline, personas, turn, *, is_last: bool) -> None:
     persona = rt.persona_or_default(personas, getattr(reply, "persona_id", None))
     with st.chat_message("assistant", avatar=avatar_of(persona)):
         st.markdown(escape_markdown(reply.styled))
+        if getattr(reply, "incomplete", False):
+            st.caption(INCOMPLETE)
         if len(replies) > 1:
             with st.expander(f"이전 답변 {len(replies) - 1}개 보기"):
                 for number, old in enumerate(replies[:-1], start=1):
@@ -187,10 +191,19 @@ def send(pipeline, user_id: int, persona, text: str) -> None:
         return  # nothing to say yet: no empty conversation, no empty turn
     conversation_id = st.session_state.get(rt.CONVERSATION)
     if conversation_id is None:
-        conversation_id = pipeline.start_conversation(user_id, persona.id)
+        try:
+            conversation_id = pipeline.start_conversation(user_id, persona.id)
+        except Exception:  # noqa: BLE001 — the database did not take it: keep the text to resend
+            log.exception("could not start a conversation")
+            _keep_unsent(text)
+            return
         st.session_state[rt.CONVERSATION] = conversation_id
     slot = user_message(text)
     result = stream_reply(pipeline.run_turn(conversation_id, text, persona_id=persona.id), persona, slot)
+    if result.error is not None and result.error.extra.get("unsaved"):
+        _keep_unsent(text)
+        st.rerun()
+    st.session_state.pop(rt.UNSENT, None)
     if result.ignored:
         rt.flash("빈 메시지는 보내지 않았어요.", icon="✏️")
     if result.accepted is not None and result.accepted.notice:
@@ -199,3 +212,32 @@ def send(pipeline, user_id: int, persona, text: str) -> None:
         st.rerun()
 
 
+
+
+def _keep_unsent(text: str) -> None:
+    st.session_state[rt.UNSENT] = text
+
+
+def _resend() -> None:
+    st.session_state[rt.RESEND] = st.session_state.get(rt.UNSENT)
+
+
+def _discard_unsent() -> None:
+    st.session_state.pop(rt.UNSENT, None)
+
+
+def unsent_notice(pipeline, user_id: int, persona) -> None:
+    """The message the database did not take, in plain sight with 다시 보내기 (nothing is lost)."""
+    resend = st.session_state.pop(rt.RESEND, None)
+    if resend:
+        send(pipeline, user_id, persona, resend)
+        return
+    text = st.session_state.get(rt.UNSENT)
+    if not text:
+        return
+    with st.container(border=True, key="maeum_unsent_box"):
+        st.warning(UNSAVED, icon="💾")
+        st.text(text)
+        left, right = st.columns(2)
+        left.button("다시 보내기", key="maeum_resend", icon="📨", type="primary", on_click=_resend)
+        right.button("지우기", key="maeum_discard_unsent", on_click=_discard_unsent)

@@ -8,7 +8,7 @@ import streamlit as st
 
 from serving.app import auth, chat, mood, safety_ui, sidebar
 from serving.app import runtime as rt
-from serving.app.text import josa
+from serving.app.text import escape_markdown, josa
 
 log = logging.getLogger("maeum.app")
 
@@ -32,7 +32,8 @@ def header(settings, persona) -> None:
     left, right = st.columns([4, 2], vertical_alignment="center")
     with left:
         icon = sidebar.persona_icon(persona)
-        st.subheader(f"{icon + ' ' if icon else ''}{josa(persona.name, '와/과')} 이야기하기", anchor=False)
+        st.subheader(escape_markdown(f"{icon + ' ' if icon else ''}{josa(persona.name, '와/과')} 이야기하기"),
+                     anchor=False)
     with right:
         safety_ui.help_popover()
     if settings.offline_mode:
@@ -75,6 +76,7 @@ def main() -> None:
         sidebar.conversation_list(conversations, personas, conversation_id)
         if current is not None:
             sidebar.conversation_tools(store, user_id, current)
+        sidebar.my_data(store, user_id)
 
     header(settings, persona)
 
@@ -91,6 +93,7 @@ def main() -> None:
     if flagged:
         safety_ui.crisis_banner()
 
+    chat.unsent_notice(pipeline, user_id, persona)
     text = st.chat_input(f"{persona.name}에게 마음을 이야기해 보세요",
                          max_chars=settings.max_message_chars, key="maeum_chat_input",
                          submit_mode="stop")
