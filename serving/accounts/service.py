@@ -216,6 +216,11 @@ class Accounts:
             if env:
                 self._key = env.encode("utf-8")
             else:
+                with self.store.session() as s:  # a read first: no write lock on every page run
+                    row = s.get(AppSecret, "token_key")
+                if row is not None:
+                    self._key = bytes.fromhex(row.value)
+                    return self._key
                 with self.store.session(write=True) as s:
                     row = s.get(AppSecret, "token_key")
                     if row is None:

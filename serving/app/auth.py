@@ -31,7 +31,11 @@ def required_password(settings=None) -> str | None:
 
 
 def accounts_of(store) -> Accounts:
-    return Accounts(store)
+    """One `Accounts` per store (it caches the signing key), shared by every session."""
+    accounts = getattr(store, "maeum_accounts", None)
+    if accounts is None:
+        accounts = store.maeum_accounts = Accounts(store)
+    return accounts
 
 
 def _check_password(expected: str) -> None:
