@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "serving.safety.cli",
     "serving.emotion.cli",
     "serving.cli",
+    "serving.accounts.cli",
 )
 
 GROUP_HELP = {
@@ -34,6 +35,7 @@ GROUP_HELP = {
     "safety": "crisis assessment tools",
     "emotion": "emotion classification tools",
     "dev": "developer helpers (tiny test models)",
+    "accounts": "operator tools for accounts: reset codes, sign-out everywhere",
 }
 
 

@@ -13,6 +13,9 @@ def register(groups) -> None:
     doctor.add_argument("--json", action="store_true", help="print the checks as JSON")
     doctor.add_argument("--deep", action="store_true",
                         help="also import torch and every package (CUDA, bf16, bitsandbytes, broken installs)")
+    doctor.add_argument("--database", metavar="URL",
+                        help="check only this database (URL or SQLite file): reachable, schema version and "
+                             "pending migrations, time to take the write lock, accounts")
     tiny = groups.command("make-tiny", "build the tiny tokenizer, Llama and BART models used by tests",
                           _make_tiny, group="dev")
     tiny.add_argument("out_dir", help="folder to write tokenizer/, llama/ and bart/ into")
@@ -25,9 +28,15 @@ def _version(args: argparse.Namespace) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
-    from maeum.doctor import run_checks, format_checks
+    from maeum.doctor import format_checks, run_checks
 
-    checks = run_checks(deep=args.deep)
+    if args.database:
+        from serving.store import database_url_from_path
+        from serving.store.health import database_checks
+
+        checks = database_checks(database_url_from_path(args.database))
+    else:
+        checks = run_checks(deep=args.deep)
     if args.json:
         import json
 

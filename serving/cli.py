@@ -62,6 +62,8 @@ def register(groups) -> None:
                         help="raw: what the model wrote (for DPO, default); styled: what the user saw")
     export.add_argument("--max-history-turns", type=int, default=8,
                         help="earlier turns kept in each prompt (default 8)")
+    export.add_argument("--drop-identifiers", action="store_true",
+                        help="no turn/reply ids in the rows (they could link a pair back to a conversation)")
 
     template = groups.command("chat-template", "print a chat format's Jinja template (for vllm --chat-template)",
                               _chat_template, group="data")
@@ -181,7 +183,8 @@ def _export_preferences(args: argparse.Namespace) -> int:
         url = _settings(args).database_url
     store = Store(url)
     try:
-        report = export_preferences(store, args.out, text=args.text, max_history_turns=args.max_history_turns)
+        report = export_preferences(store, args.out, text=args.text, max_history_turns=args.max_history_turns,
+                                    drop_identifiers=args.drop_identifiers)
     finally:
         store.close()
     print(f"{report.summary()} -> {args.out}")

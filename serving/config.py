@@ -107,6 +107,9 @@ class ServingSettings(_Section):
     history_token_budget: int = Field(1536, ge=64)  # tokens of past turns + the new message
     # safety: ask the served model a fixed classification prompt too (raise only; no effect offline)
     safety_judge: bool = False
+    # generation guards: a reply is cut (and stored as incomplete) at either
+    reply_deadline_s: float = Field(90.0, gt=0)  # seconds from the message to the last sentence
+    max_reply_chars: int = Field(1500, ge=50)  # characters of generated text
 
     @field_validator("chat_format")
     @classmethod

@@ -13,6 +13,12 @@ one pipeline serves any number of users and threads at once.
     accepted, sentence*, done                  (success)
     accepted, sentence*, error                 (generation failed: the user's message and
                                                 the error are stored; offer `regenerate`)
+    error (extra["unsaved"] is True)           (the database did not take the message: nothing
+                                                stored; the UI keeps the text and offers to resend)
+
+`run_turn` never raises for a store failure. A reply cut at the deadline or the length cap,
+or whose stream ended without its end marker, is stored with ``incomplete`` (``done.extra``
+has ``incomplete`` and ``stop_reason``) and is never exported as a chosen reply.
 
 The UI shows "sentence" events as they come and then replaces the streamed text with
 ``done.reply`` (the final, checked text; it differs from the streamed sentences only when
@@ -72,20 +78,29 @@ ERROR_MESSAGE = "답변을 만드는 중에 문제가 생겼어요. 잠시 후 �
 EMPTY_REPLY_MESSAGE = "이번에는 답변을 만들지 못했어요. 다시 시도해 주세요."
 INTERRUPTED_MESSAGE = "답변이 중간에 멈췄어요. 다시 시도해 주세요."
 GONE_MESSAGE = "이 대화를 더 이상 찾을 수 없어요. 새 대화를 시작해 주세요."
+UNSAVED_MESSAGE = "지금은 메시지를 저장하지 못해서 보내지 않았어요. 적은 글은 그대로 있으니 잠시 후 다시 보내 주세요."
 
 
 class _TimedPieces:
-    """Wraps the generator's stream and measures the time spent waiting on it."""
+    """Wraps the generator's stream: measures the time spent waiting on it, and ends it at the
+    deadline (a `time.perf_counter()` value) or after `max_chars` characters (`stop_reason`)."""
 
-    def __init__(self, pieces: Iterator[str]):
+    def __init__(self, pieces: Iterator[str], deadline: float = float("inf"), max_chars: int | None = None):
         self._pieces = pieces
         self.waiting = 0.0
         self.first_piece_at: float | None = None
+        self.deadline, self.max_chars = deadline, max_chars
+        self.chars = 0
+        self.stop_reason: str | None = None
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
+        if self.stop_reason is None and time.perf_counter() >= self.deadline:
+            self._cut("deadline")
+        if self.stop_reason is not None:
+            raise StopIteration
         start = time.perf_counter()
         try:
             piece = next(self._pieces)
@@ -93,7 +108,17 @@ class _TimedPieces:
             self.waiting += time.perf_counter() - start
         if self.first_piece_at is None:
             self.first_piece_at = time.perf_counter()
+        if self.max_chars is not None and self.chars + len(piece) > self.max_chars:
+            piece = piece[: self.max_chars - self.chars]
+            self._cut("length")
+        elif time.perf_counter() >= self.deadline:
+            self._cut("deadline")
+        self.chars += len(piece)
         return piece
+
+    def _cut(self, reason: str) -> None:
+        self.stop_reason = reason
+        self.close()
 
     def close(self) -> None:
         close = getattr(self._pieces, "close", None)
@@ -170,20 +195,24 @@ class ChatPipeline:
 
         try:
             conversation = self.store.get_conversation(conversation_id)
+            persona = self._persona(persona_id or conversation.persona_id)
+            if persona.id != conversation.persona_id:
+                self.store.set_persona(conversation_id, persona.id)
+            # Safety reads everything the user sent (truncation is for the model's context only) and
+            # the earlier user messages of this conversation.
+            full_text = sanitize(user_text, len(user_text) + 1).text if clean.truncated else clean.text
+            earlier = [text for text, _ in self.store.recent_user_turns(conversation_id, limit=_SAFETY_WINDOW)]
+            level, reasons, path = _assess(full_text, earlier, self._judge)
+            emotion = _classify(clean.text)
+            turn_id = self.store.add_turn(conversation_id, clean.text, truncated=clean.truncated, emotion=emotion,
+                                          safety_level=level, safety_reasons=reasons)
         except NotFound:
             yield TurnEvent("error", message=GONE_MESSAGE)
             return
-        persona = self._persona(persona_id or conversation.persona_id)
-        if persona.id != conversation.persona_id:
-            self.store.set_persona(conversation_id, persona.id)
-        # Safety reads everything the user sent (truncation is for the model's context only) and the
-        # earlier user messages of this conversation.
-        full_text = sanitize(user_text, len(user_text) + 1).text if clean.truncated else clean.text
-        earlier = [text for text, _ in self.store.recent_user_turns(conversation_id, limit=_SAFETY_WINDOW)]
-        level, reasons, path = _assess(full_text, earlier, self._judge)
-        emotion = _classify(clean.text)
-        turn_id = self.store.add_turn(conversation_id, clean.text, truncated=clean.truncated, emotion=emotion,
-                                      safety_level=level, safety_reasons=reasons)
+        except Exception:  # the database did not take the message: say so, lose nothing
+            logger.exception("conversation %s: the user's message could not be stored", conversation_id)
+            yield TurnEvent("error", message=UNSAVED_MESSAGE, extra={"unsaved": True})
+            return
         yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=level, notice=clean.notice)
         yield from self._reply(turn_id, conversation_id, clean.text, emotion, level, persona, started, path)
 
@@ -260,7 +289,8 @@ class ChatPipeline:
         fallback: str | None = None
         pieces = sentences = None
         try:
-            pieces = _TimedPieces(iter(self.generator.stream(request)))
+            pieces = _TimedPieces(iter(self.generator.stream(request)), started + self.settings.reply_deadline_s,
+                                  self.settings.max_reply_chars)
             sentences = sentence_stream(pieces)
             for raw in sentences:
                 if generator_first_sentence_at is None:
@@ -321,11 +351,15 @@ class ChatPipeline:
             yield TurnEvent("sentence", turn_id=turn_id, text=addendum)
         latency_ms = (time.perf_counter() - started) * 1000
         first_ms = (first_sentence_at - started) * 1000 if first_sentence_at else None
+        stop_reason = None if fallback is not None else (pieces.stop_reason or request.stop_reason)
+        if stop_reason:
+            logger.warning("turn %s: reply cut (%s) after %d characters", turn_id, stop_reason, pieces.chars)
         try:
             reply_id = self.store.add_reply(turn_id, raw=raw_reply, styled=styled_reply, persona_id=persona.id,
                                             style_engine=getattr(engine, "name", None),
                                             generator=getattr(self.generator, "name", None), latency_ms=latency_ms,
-                                            first_sentence_ms=first_ms, problems=problems or None)
+                                            first_sentence_ms=first_ms, problems=problems or None,
+                                            incomplete=stop_reason is not None, stop_reason=stop_reason)
         except Exception as exc:
             yield self._fail(turn_id, exc)
             return
@@ -340,6 +374,8 @@ class ChatPipeline:
             "style_ms": style_seconds * 1000,
             "overhead_ms": latency_ms - generation_ms,
             "problems": problems,
+            "incomplete": stop_reason is not None,
+            "stop_reason": stop_reason,
         }
         yield TurnEvent("done", turn_id=turn_id, reply_id=reply_id, reply=styled_reply, raw_reply=raw_reply,
                         latency_ms=latency_ms, crisis=False, extra=extra)

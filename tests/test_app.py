@@ -82,10 +82,20 @@ def button(at: AppTest, label: str):
     return found[0]
 
 
-def login(at: AppTest, nickname: str) -> AppTest:
+SECRET = "밤하늘 별빛"
+
+
+def login(at: AppTest, nickname: str, secret: str = SECRET) -> AppTest:
+    """Sign up with `nickname`, or sign in when the account exists (another device)."""
     ok(at.run())
-    at.text_input(key="maeum_nickname_input").input(nickname)
+    at.text_input(key="maeum_new_nickname_input").input(nickname)
+    at.text_input(key="maeum_new_secret_input").input(secret)
+    at.text_input(key="maeum_new_secret_again").input(secret)
     ok(button(at, "시작하기").click().run())
+    if rt.NICKNAME not in at.session_state:
+        at.text_input(key="maeum_nickname_input").input(nickname)
+        at.text_input(key="maeum_secret_input").input(secret)
+        ok(button(at, "들어가기").click().run())
     assert at.session_state[rt.NICKNAME] == nickname
     return at
 
@@ -264,8 +274,7 @@ def test_password_gate(shared_env, monkeypatch):
     assert not [t for t in at.text_input if t.key == "maeum_nickname_input"]
     at.text_input(key="maeum_password_input").input("열려라 참깨")
     ok(button(at, "들어가기").click().run())
-    at.text_input(key="maeum_nickname_input").input("문지기")
-    ok(button(at, "시작하기").click().run())
+    login(at, "문지기")
     assert at.chat_input
 
 

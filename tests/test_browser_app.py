@@ -119,7 +119,10 @@ def test_chat_in_a_real_browser(served_app):
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="ko-KR")
             page.goto(url)
+            page.get_by_role("tab", name="처음 왔어요").click()
             page.get_by_role("textbox", name="닉네임").fill("새벽별")
+            page.get_by_role("textbox", name="비밀 문구", exact=True).fill("밤하늘 별빛")
+            page.get_by_role("textbox", name="비밀 문구 확인").fill("밤하늘 별빛")
             page.get_by_role("button", name="시작하기").click()
 
             chat = page.get_by_test_id("stChatInputTextArea")
@@ -138,6 +141,11 @@ def test_chat_in_a_real_browser(served_app):
             page.get_by_text("감정 흐름").click()
             page.wait_for_timeout(800)  # let the chart draw
             page.screenshot(path=str(shot))
+            # a reload stays signed in (the signed token in the URL), the conversation in the sidebar
+            page.reload()
+            expect(page.get_by_test_id("stChatInputTextArea")).to_be_visible(timeout=60_000)
+            expect(page.get_by_text("지난 대화")).to_be_visible(timeout=30_000)
+            assert "새벽별" not in page.url and "밤하늘" not in page.url
         finally:
             browser.close()
     assert shot.stat().st_size > 10_000

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from serving.store import NotFound, Store, StoreError, database_url_from_path
+from serving.store import SCHEMA_VERSION, NotFound, Store, StoreError, database_url_from_path
 
 
 @pytest.fixture
@@ -130,7 +130,7 @@ def test_restart_keeps_everything(database_url):
         assert reopened.get_or_create_user("민지") == uid
         turns = reopened.conversation_turns(cid, uid)
         assert [t.reply.raw for t in turns] == ["답 0", "답 1"] and turns[0].reply.rating == 1
-        assert reopened.schema_version() == 2
+        assert reopened.schema_version() == SCHEMA_VERSION
     finally:
         reopened.close()
 

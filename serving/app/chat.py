@@ -15,6 +15,8 @@ log = logging.getLogger("maeum.app")
 
 STOPPED = "maeum_stopped_text"  # turn id -> what was on screen when the reply stopped
 GENERIC_ERROR = "답변을 만드는 중에 문제가 생겼어요. 잠시 후 다시 시도해 주세요."
+UNSAVED = "메시지를 저장하지 못해서 보내지 못했어요. 적은 글은 아래에 그대로 있어요. 잠시 후 다시 보내 주세요."
+INCOMPLETE = "답변이 길거나 오래 걸려서 중간에 끊겼어요. '다시 답변'으로 새 답변을 받아 보세요."
 
 # st.feedback("thumbs") gives 0 (down) or 1 (up); the store keeps -1 / +1.
 _TO_RATING = {0: -1, 1: 1}
@@ -162,6 +164,8 @@ def assistant_message(pipeline, personas, turn, *, is_last: bool) -> None:
     with st.chat_message("assistant", avatar=avatar_of(persona)):
         st.markdown(escape_markdown(reply.styled))
         _time(getattr(reply, "created_at", None))
+        if getattr(reply, "incomplete", False):
+            st.caption(INCOMPLETE)
         if len(replies) > 1:
             with st.expander(f"이전 답변 {len(replies) - 1}개 보기"):
                 for number, old in enumerate(replies[:-1], start=1):
@@ -234,10 +238,20 @@ def accept(pipeline, user_id: int, persona, text: str) -> Pending | None:
         return None  # nothing to say yet: no empty conversation, no empty turn
     conversation_id = st.session_state.get(rt.CONVERSATION)
     if conversation_id is None:
-        conversation_id = pipeline.start_conversation(user_id, persona.id)
+        try:
+            conversation_id = pipeline.start_conversation(user_id, persona.id)
+        except Exception:  # noqa: BLE001 — the database did not take it: keep the text to resend
+            log.exception("could not start a conversation")
+            _keep_unsent(text)
+            return
         st.session_state[rt.CONVERSATION] = conversation_id
     events = pipeline.run_turn(conversation_id, text, persona_id=persona.id)
-    return Pending(text, events, next(events, None))
+    first = next(events, None)
+    if first is not None and first.kind == "error" and first.extra.get("unsaved"):
+        _keep_unsent(text)  # the database did not take it: shown with 다시 보내기, nothing lost
+        return None
+    st.session_state.pop(rt.UNSENT, None)
+    return Pending(text, events, first)
 
 
 def send(pending: Pending, persona) -> None:
@@ -253,3 +267,36 @@ def send(pending: Pending, persona) -> None:
         rt.flash(result.accepted.notice, icon="✂️")
     if not result.failed:
         st.rerun()
+
+
+
+
+def _keep_unsent(text: str) -> None:
+    st.session_state[rt.UNSENT] = text
+
+
+def _resend() -> None:
+    st.session_state[rt.RESEND] = st.session_state.get(rt.UNSENT)
+
+
+def _discard_unsent() -> None:
+    st.session_state.pop(rt.UNSENT, None)
+
+
+def unsent_notice(pipeline, user_id: int, persona) -> None:
+    """The message the database did not take, in plain sight with 다시 보내기 (nothing is lost)."""
+    resend = st.session_state.pop(rt.RESEND, None)
+    if resend:
+        pending = accept(pipeline, user_id, persona, resend)
+        if pending is not None:
+            send(pending, persona)
+        return
+    text = st.session_state.get(rt.UNSENT)
+    if not text:
+        return
+    with st.container(border=True, key="maeum_unsent_box"):
+        st.warning(UNSAVED, icon="💾")
+        st.text(text)
+        left, right = st.columns(2)
+        left.button("다시 보내기", key="maeum_resend", icon="📨", type="primary", on_click=_resend)
+        right.button("지우기", key="maeum_discard_unsent", on_click=_discard_unsent)

@@ -27,6 +27,8 @@ PERSONA = "maeum_persona"          # the persona picker's widget key
 PENDING_REGEN = "maeum_pending_regen"
 CONFIRM_DELETE = "maeum_confirm_delete"
 NOTICE = "maeum_notice"
+UNSENT = "maeum_unsent"            # a message the database did not take: kept to resend
+RESEND = "maeum_resend"
 
 
 def load_settings():

@@ -30,7 +30,7 @@ def _persona_changed(store, personas) -> None:
         # The open conversation switches now, so "다시 답변" also answers in the new voice
         # (run_turn would switch it with the next message anyway).
         store.set_persona(conversation_id, persona.id)
-        rt.flash(f"이제부터 {josa(persona.name, '가/이')} 대답해요.", icon=persona_icon(persona))
+        rt.flash(escape_markdown(f"이제부터 {josa(persona.name, '가/이')} 대답해요."), icon=persona_icon(persona))
 
 
 def persona_icon(persona) -> str | None:
@@ -43,7 +43,8 @@ def persona_icon(persona) -> str | None:
 
 def persona_label(persona) -> str:
     icon = persona_icon(persona)
-    return f"{icon} {persona.name}" if icon else persona.name
+    name = " ".join(str(persona.name).split())  # one line in the picker, whatever the file says
+    return f"{icon} {name}" if icon else name
 
 
 def persona_picker(store, personas) -> object:
@@ -64,11 +65,12 @@ def persona_picker(store, personas) -> object:
     )
     persona = by_id[st.session_state[rt.PERSONA]]
     with st.container(border=True):
+        # designers' and card authors' text: shown literally (no links, images or markup)
         if persona.description:
-            st.caption(persona.description)
+            st.caption(escape_markdown(persona.description))
         tags = [t for t in (getattr(persona, "tags", None) or []) if t]
         if tags:
-            st.caption(" ".join(f"#{t}" for t in tags))
+            st.caption(escape_markdown(" ".join(f"#{t}" for t in tags)))
     return persona
 
 
@@ -166,6 +168,33 @@ def user_box() -> None:
     left, right = st.columns([3, 2], vertical_alignment="center")
     left.markdown(f"**{_plain(nickname)}** 님")
     right.button("나가기", key="maeum_logout", on_click=auth.logout, type="tertiary")
+
+
+def _delete_account(store, user_id: int) -> None:
+    auth.accounts_of(store).delete_account(user_id)
+    auth.logout()
+    rt.flash("계정과 모든 대화를 지웠어요.", icon="🗑️")
+
+
+def my_data(store, user_id: int) -> None:
+    """Export or delete everything stored about this account."""
+    import json
+
+    with st.expander("내 데이터", icon="🔒"):
+        st.caption("저장된 대화, 감정 기록, 평가를 내려받거나 모두 지울 수 있어요.")
+        data = json.dumps(auth.accounts_of(store).export_account(user_id), ensure_ascii=False, indent=2)
+        st.download_button("내 데이터 내려받기 (JSON)", data, file_name="maeum-my-data.json",
+                           mime="application/json", key="maeum_export_mine", icon="⬇️")
+        if not st.session_state.get("maeum_confirm_account_delete"):
+            st.button("계정 삭제", key="maeum_account_delete", icon="🗑️",
+                      on_click=lambda: st.session_state.update(maeum_confirm_account_delete=True))
+        else:
+            st.warning("계정과 모든 대화가 지워지고 되돌릴 수 없어요. 삭제할까요?")
+            left, right = st.columns(2)
+            left.button("모두 삭제", key="maeum_account_delete_confirm", type="primary",
+                        on_click=_delete_account, args=(store, user_id))
+            right.button("취소", key="maeum_account_delete_cancel",
+                         on_click=lambda: st.session_state.update(maeum_confirm_account_delete=False))
 
 
 def _plain(text: str) -> str:

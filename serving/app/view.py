@@ -9,7 +9,7 @@ import streamlit as st
 
 from serving.app import auth, chat, mood, safety_ui, sidebar
 from serving.app import runtime as rt
-from serving.app.text import josa
+from serving.app.text import escape_markdown, josa
 
 log = logging.getLogger("maeum.app")
 
@@ -40,7 +40,8 @@ def header(settings, persona, store, personas) -> None:
     left, right = st.columns([4, 2], vertical_alignment="center")
     with left:
         icon = sidebar.persona_icon(persona)
-        st.subheader(f"{icon + ' ' if icon else ''}{josa(persona.name, '와/과')} 이야기하기", anchor=False)
+        st.subheader(escape_markdown(f"{icon + ' ' if icon else ''}{josa(persona.name, '와/과')} 이야기하기"),
+                     anchor=False)
     with right:
         safety_ui.help_popover()
     sidebar.phone_persona_picker(store, personas, persona)
@@ -96,6 +97,7 @@ def main() -> None:
         sidebar.conversation_list(conversations, personas, conversation_id)
         if current is not None:
             sidebar.conversation_tools(store, user_id, current)
+        sidebar.my_data(store, user_id)
 
     header(settings, persona, store, personas)
 
@@ -111,5 +113,6 @@ def main() -> None:
     if flagged:
         safety_ui.crisis_banner()
 
+    chat.unsent_notice(pipeline, user_id, persona)
     if pending is not None:
         chat.send(pending, persona)

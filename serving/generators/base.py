@@ -25,12 +25,15 @@ class GenerationRequest:
         User text only ever sits in user messages.
     emotion: the detected emotion label of the new message (offline retrieval uses it).
     avoid: replies this conversation already got (offline retrieval never repeats one).
+    stop_reason: set by a generator whose stream ended without finishing the reply:
+        "length" (the model hit its token limit) or "unterminated" (no end marker).
     """
 
     messages: list[dict[str, str]]
     emotion: str | None = None
     avoid: Sequence[str] = field(default_factory=tuple)
     system_prompt: str | None = COUNSELLOR_SYSTEM_PROMPT
+    stop_reason: str | None = None
 
     @property
     def user_text(self) -> str:

@@ -160,6 +160,8 @@ class OpenAIGenerator(BaseGenerator):
                 if reply.finish_reason != "stop":
                     logger.warning("model server %s: reply incomplete (finish_reason %s)", self.base_url,
                                    reply.finish_reason)
+                if reply.finish_reason in ("length", "cut"):  # what the pipeline stores as incomplete
+                    request.stop_reason = "length" if reply.finish_reason == "length" else "unterminated"
                 return
             except openai.APIStatusError as exc:
                 status, explanation = exc.status_code, _explanation(exc)

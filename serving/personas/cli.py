@@ -173,13 +173,31 @@ def _import(args: argparse.Namespace) -> int:
         if not (args.force and exc.draft):
             raise MaeumError(f"{source} is not a complete persona; fix the card or write a draft with --force") from None
         text, persona_id = persona_yaml(exc.draft), exc.draft["id"]
-    target = out_dir / f"{persona_id}.yaml"
+    target = safe_target(out_dir, persona_id)
     if target.exists() and not args.force:
         raise MaeumError(f"{target} exists; pass --force to overwrite it")
     out_dir.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target}")
     return 0
+
+
+def safe_target(out_dir: Path, persona_id: object) -> Path:
+    """`<out_dir>/<id>.yaml`, only for an id of the one persona-id pattern and inside `out_dir`.
+
+    The id comes from --id or from the card (untrusted): checked before any path is built,
+    and the resolved path must still sit in the folder (so --force never writes elsewhere).
+    """
+    from serving.personas.schema import _ID
+
+    if not isinstance(persona_id, str) or not _ID.fullmatch(persona_id):
+        raise MaeumError(f"persona id {persona_id!r} is not allowed: use 2-40 lowercase letters, digits, "
+                         f"'-' or '_', starting with a letter (pass --id)")
+    folder = out_dir.resolve()
+    target = (folder / f"{persona_id}.yaml").resolve()
+    if target.parent != folder or target.is_symlink() or (folder / f"{persona_id}.yaml").is_symlink():
+        raise MaeumError(f"refusing to write {target}: it is not a plain file inside {folder}")
+    return target
 
 
 def _eval_levels(args: argparse.Namespace) -> int:

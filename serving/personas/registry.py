@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_ID = "counselor"
 SUFFIXES = (".yaml", ".yml")
+MAX_FILE_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,21 @@ def persona_files(directory: Path) -> list[Path]:
 
 
 def read_persona_file(path: Path) -> tuple[Persona | None, list[Problem]]:
-    """Parse and validate one file: the persona, or None and what is wrong with it."""
+    """Parse and validate one file: the persona, or None and what is wrong with it.
+
+    Untrusted: a symlink leading out of the persona folder is refused without reading it
+    (its target is never named or printed), files over `MAX_FILE_BYTES` are not read, and
+    YAML aliases are limited (`yaml_lines.MAX_ALIASES`)."""
     try:
+        if path.is_symlink() and path.resolve().parent != path.parent.resolve():
+            return None, [Problem(path, None, "a symbolic link out of the persona folder; not read")]
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(path, None, f"{size:,} bytes; persona files may have at most "
+                                              f"{MAX_FILE_BYTES:,}")]
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(path, None, f"cannot read the file: {exc}")]
+        return None, [Problem(path, None, f"cannot read the file: {type(exc).__name__}")]
     try:
         data, lines = load_with_lines(text)
     except DuplicateKey as exc:

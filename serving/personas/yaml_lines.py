@@ -11,6 +11,16 @@ import yaml
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+MAX_ALIASES = 50  # anchors reused more often than this: refused (an alias bomb expands exponentially)
+
+
+class TooManyAliases(yaml.YAMLError):
+    def __init__(self, count: int):
+        super().__init__(f"more than {MAX_ALIASES} aliases (*name); refused so the file cannot expand "
+                         f"exponentially")
+        self.problem, self.problem_mark = str(self), None
+
+
 class DuplicateKey(ValueError):
     def __init__(self, key: str, line: int):
         super().__init__(f"key {key!r} appears twice")
@@ -29,13 +39,26 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple, int]]:
         lines: dict[tuple, int] = {}
         if node is None:
             return None, lines
-        _walk(node, (), lines)
+        _count_aliases(text)
+        _walk(node, (), lines, set())
         return loader.construct_document(node), lines
     finally:
         loader.dispose()
 
 
-def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
+def _count_aliases(text: str) -> None:
+    count = 0
+    for token in yaml.scan(text, Loader=_Loader):
+        if isinstance(token, yaml.AliasToken):
+            count += 1
+            if count > MAX_ALIASES:
+                raise TooManyAliases(count)
+
+
+def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], seen_nodes: set) -> None:
+    if id(node) in seen_nodes:  # an alias of a node already walked: its lines are known
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set = set()
         for key_node, value_node in node.value:
@@ -44,11 +67,11 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int]) -> None:
                 raise DuplicateKey(key, key_node.start_mark.line + 1)
             seen.add(key)
             lines[path + (key,)] = key_node.start_mark.line + 1
-            _walk(value_node, path + (key,), lines)
+            _walk(value_node, path + (key,), lines, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[path + (index,)] = item.start_mark.line + 1
-            _walk(item, path + (index,), lines)
+            _walk(item, path + (index,), lines, seen_nodes)
 
 
 def line_of(lines: dict[tuple, int], path: tuple) -> int | None:

@@ -16,10 +16,13 @@ starts with ``BEGIN IMMEDIATE`` so concurrent writers queue instead of failing w
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
+import random
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -28,11 +31,11 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, delete, event, func, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
-from .errors import NotFound, StoreError
+from .errors import NotFound, StoreError, StoreUnavailable
 from .models import SCHEMA_VERSION, Conversation, EmotionLog, Feedback, Reply, Turn, User, utcnow
 
 logger = logging.getLogger(__name__)
@@ -42,6 +45,42 @@ __all__ = ["Store", "StoreError", "NotFound", "ConversationSummary", "TurnView",
 
 TITLE_CHARS = 40
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE_ATTEMPTS = 3  # a write that meets a lock error is tried again, after a jittered pause
+RETRY_BASE_S = 0.05
+
+
+def _clean(text: str | None) -> str | None:
+    """No NUL in stored text (PostgreSQL refuses it; SQLite would cut some readers short)."""
+    return text.replace("\x00", "") if isinstance(text, str) else text
+
+
+def _is_lock_error(exc: DBAPIError) -> bool:
+    message = str(getattr(exc, "orig", exc)).lower()
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None) or getattr(getattr(exc, "orig", None), "pgcode", None)
+    return "locked" in message or "busy" in message or code in ("40001", "40P01", "55P03")
+
+
+def _retry_write(method):
+    """Retry on lock errors (bounded, with jitter); any database failure becomes StoreUnavailable."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return method(self, *args, **kwargs)
+            except IntegrityError:
+                raise
+            except DBAPIError as exc:  # locked, disk full, read-only, connection lost
+                if _is_lock_error(exc) and attempt + 1 < WRITE_ATTEMPTS:
+                    pause = RETRY_BASE_S * (2 ** attempt) * (0.5 + random.random())
+                    logger.warning("%s: database locked; retrying in %.2fs", method.__name__, pause)
+                    time.sleep(pause)
+                    continue
+                raise StoreUnavailable(f"{method.__name__}: the database did not take the write: "
+                                       f"{getattr(exc, 'orig', exc)}") from exc
+        raise AssertionError("unreachable")
+
+    return wrapper
 
 
 def _aware(dt: datetime | None) -> datetime | None:
@@ -71,6 +110,8 @@ class ReplyView:
     created_at: datetime
     generator: str | None = None
     latency_ms: float | None = None
+    incomplete: bool = False  # cut at the deadline or length cap, or the stream never ended
+    stop_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -192,9 +233,14 @@ class Store:
         with self._lock, maker.begin() as session:
             yield session
 
+    def session(self, write: bool = False):
+        """A transaction for other modules of the store's tables (`serving.accounts`)."""
+        return self._session(write)
+
     # --- users -------------------------------------------------------------------------
     def get_or_create_user(self, name: str) -> int:
-        name = (name or "").strip()
+        """A nickname-only user (the CLI and tests; the app signs people in through `serving.accounts`)."""
+        name = (_clean(name) or "").strip()
         if not name:
             raise StoreError("a user name must not be empty")
         if len(name) > 100:
@@ -218,12 +264,13 @@ class Store:
         raise StoreError(f"could not create the user {name!r}")
 
     # --- conversations (user-scoped) ----------------------------------------------------
+    @_retry_write
     def create_conversation(self, user_id: int, persona_id: str, title: str | None = None) -> int:
         with self._session(write=True) as s:
             if s.get(User, user_id) is None:
                 raise NotFound(f"no user {user_id}")
             now = utcnow()
-            conv = Conversation(user_id=user_id, persona_id=persona_id, title=title, created_at=now, updated_at=now)
+            conv = Conversation(user_id=user_id, persona_id=persona_id, title=_clean(title), created_at=now, updated_at=now)
             s.add(conv)
             s.flush()
             return conv.id
@@ -242,13 +289,17 @@ class Store:
             raise NotFound(f"no conversation {conversation_id} for this user")
         return conv
 
+    @_retry_write
     def rename_conversation(self, conversation_id: int, user_id: int, title: str) -> None:
-        title = " ".join((title or "").split())[:200]
+        from serving.accounts.names import strip_invisible
+
+        title = " ".join(strip_invisible(title or "").split())[:200]
         if not title:
             raise StoreError("a conversation title must not be empty")
         with self._session(write=True) as s:
             self._owned(s, conversation_id, user_id).title = title
 
+    @_retry_write
     def delete_conversation(self, conversation_id: int, user_id: int) -> None:
         """Remove the conversation and every row that belongs to it."""
         with self._session(write=True) as s:
@@ -297,14 +348,17 @@ class Store:
                 raise NotFound(f"no conversation {conversation_id}")
             return ConversationInfo(conv.id, conv.user_id, conv.persona_id, conv.title, conv.flagged)
 
+    @_retry_write
     def set_persona(self, conversation_id: int, persona_id: str) -> None:
         with self._session(write=True) as s:
             s.execute(update(Conversation).where(Conversation.id == conversation_id).values(persona_id=persona_id))
 
+    @_retry_write
     def add_turn(self, conversation_id: int, user_text: str, *, truncated: bool = False,
                  emotion: tuple[str, float] | None = None, safety_level: str = "none",
                  safety_reasons: list[str] | None = None) -> int:
         """Store the user's message (before any generation). A crisis flags the conversation."""
+        user_text = _clean(user_text)
         with self._session(write=True) as s:
             conv = s.get(Conversation, conversation_id)
             if conv is None:
@@ -368,10 +422,13 @@ class Store:
             return list(s.scalars(select(Reply.raw).join(Turn, Turn.id == Reply.turn_id)
                                   .where(Turn.conversation_id == conversation_id).order_by(Reply.id)))
 
+    @_retry_write
     def add_reply(self, turn_id: int, *, raw: str, styled: str, persona_id: str, style_engine: str | None = None,
                   generator: str | None = None, latency_ms: float | None = None,
-                  first_sentence_ms: float | None = None, problems: list[str] | None = None) -> int:
+                  first_sentence_ms: float | None = None, problems: list[str] | None = None,
+                  incomplete: bool = False, stop_reason: str | None = None) -> int:
         """Store one reply version; clears the turn's recorded error."""
+        raw, styled = _clean(raw), _clean(styled)
         with self._session(write=True) as s:
             turn = s.get(Turn, turn_id)
             if turn is None:
@@ -379,22 +436,26 @@ class Store:
             now = utcnow()
             reply = Reply(turn_id=turn_id, raw=raw, styled=styled, persona_id=persona_id, style_engine=style_engine,
                           generator=generator, latency_ms=latency_ms, first_sentence_ms=first_sentence_ms,
-                          problems=json.dumps(problems, ensure_ascii=False) if problems else None, created_at=now)
+                          problems=json.dumps(problems, ensure_ascii=False) if problems else None, created_at=now,
+                          incomplete=incomplete, stop_reason=stop_reason)
             s.add(reply)
             turn.error = None
             s.execute(update(Conversation).where(Conversation.id == turn.conversation_id).values(updated_at=now))
             s.flush()
             return reply.id
 
+    @_retry_write
     def set_turn_error(self, turn_id: int, message: str) -> None:
         with self._session(write=True) as s:
-            s.execute(update(Turn).where(Turn.id == turn_id).values(error=message))
+            s.execute(update(Turn).where(Turn.id == turn_id).values(error=_clean(message)))
 
+    @_retry_write
     def flag_conversation(self, conversation_id: int) -> None:
         with self._session(write=True) as s:
             s.execute(update(Conversation).where(Conversation.id == conversation_id, Conversation.flagged.is_(False))
                       .values(flagged=True, flagged_at=utcnow()))
 
+    @_retry_write
     def rate_reply(self, reply_id: int, rating: int, user_id: int | None = None) -> None:
         """+1 / -1 on a reply version (replacing an earlier rating); 0 removes it."""
         if rating not in (-1, 0, 1):
@@ -442,7 +503,7 @@ class Store:
 
 def _reply_view(reply: Reply, rating: int | None) -> ReplyView:
     return ReplyView(reply.id, reply.styled, reply.raw, reply.persona_id, rating, _aware(reply.created_at),
-                     reply.generator, reply.latency_ms)
+                     reply.generator, reply.latency_ms, bool(reply.incomplete), reply.stop_reason)
 
 
 def _title_from(text: str) -> str:

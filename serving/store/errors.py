@@ -9,3 +9,7 @@ class StoreError(MaeumError):
 
 class NotFound(StoreError):
     """No such row for this user (missing, deleted, or someone else's)."""
+
+
+class StoreUnavailable(StoreError):
+    """The database did not take a write (locked past the retries, disk full, read-only, down)."""

@@ -13,6 +13,10 @@ History:
     1  users, conversations, turns (one reply column pair per turn), feedback per turn.
     2  reply versions (`replies`, for regenerate), feedback per reply, emotion_log,
        conversation crisis flag, per-turn safety level and truncation.
+    3  accounts: users get a look-alike name key, a secret hash, an OIDC subject, a token
+       version and a reset code; `auth_events` (audit log); `app_secrets`; replies get
+       `incomplete` / `stop_reason`. Nickname-only users keep their data and get a NULL
+       secret: they sign in again after an operator reset code (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -177,9 +181,59 @@ def _migrate_2(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX ix_conversations_user_updated ON conversations (user_id, updated_at)")
 
 
+# --- version 3 (frozen) --------------------------------------------------------------------
+def _v3_new_tables() -> MetaData:
+    md = MetaData()
+    Table("users", md, Column("id", Integer, primary_key=True))
+    Table("auth_events", md,
+          Column("id", Integer, primary_key=True),
+          Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+          Column("name_key", String(200), nullable=False),
+          Column("kind", String(32), nullable=False),
+          Column("detail", String(200)),
+          Column("created_at", DateTime(timezone=True), nullable=False),
+          Index("ix_auth_events_user_id", "user_id"),
+          Index("ix_auth_events_key_time", "name_key", "created_at"))
+    Table("app_secrets", md,
+          Column("name", String(64), primary_key=True),
+          Column("value", Text, nullable=False),
+          Column("created_at", DateTime(timezone=True), nullable=False))
+    return md
+
+
+def _migrate_3(conn: Connection) -> None:
+    from serving.accounts.names import name_key
+
+    dialect = conn.dialect
+    false = "false" if dialect.name == "postgresql" else "0"
+    ts = DateTime(timezone=True).compile(dialect=dialect)
+    _add_column(conn, "users", "name_key", "VARCHAR(200)")
+    _add_column(conn, "users", "secret_hash", "VARCHAR(255)")
+    _add_column(conn, "users", "oidc_subject", "VARCHAR(255)")
+    _add_column(conn, "users", "token_version", "INTEGER", "0", not_null=True)
+    _add_column(conn, "users", "reset_hash", "VARCHAR(255)")
+    _add_column(conn, "users", "reset_expires_at", ts)
+    _add_column(conn, "replies", "incomplete", Boolean().compile(dialect=dialect), false, not_null=True)
+    _add_column(conn, "replies", "stop_reason", "VARCHAR(32)")
+    # Existing nicknames get their look-alike key; a later look-alike of an earlier name keeps a
+    # unique key with its id (it still signs in by its exact name).
+    seen: set[str] = set()
+    for uid, name in conn.execute(text("SELECT id, name FROM users ORDER BY id")).all():
+        key = name_key(name)
+        if key in seen or not key:
+            key = f"{key}#{uid}"
+        seen.add(key)
+        conn.execute(text("UPDATE users SET name_key = :k WHERE id = :i"), {"k": key, "i": uid})
+    conn.exec_driver_sql("CREATE UNIQUE INDEX ix_users_name_key ON users (name_key)")
+    conn.exec_driver_sql("CREATE UNIQUE INDEX ix_users_oidc_subject ON users (oidc_subject)")
+    md = _v3_new_tables()
+    md.create_all(conn, tables=[md.tables[n] for n in ("auth_events", "app_secrets")])
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "users, conversations, turns, feedback", _migrate_1),
     (2, "reply versions, feedback per reply, emotion log, crisis flag", _migrate_2),
+    (3, "accounts (secrets, look-alike keys, tokens, resets), audit log, incomplete replies", _migrate_3),
 ]
 assert [v for v, _, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 

@@ -1,7 +1,9 @@
 """SQLAlchemy models of the current schema (version `SCHEMA_VERSION`).
 
     users ─< conversations ─< turns ─< replies ─< feedback
-                          └─< emotion_log (one row per turn, for the mood chart)
+      │                   └─< emotion_log (one row per turn, for the mood chart)
+      └─< auth_events (sign-ins, failures, resets: the audit log)
+    app_secrets (the token-signing key when MAEUM_SECRET_KEY is not set)
 
 A turn is one user message; each reply is one version of the answer to it (regenerating
 adds a version, the latest is the one shown and used as history). Raw reply = what the
@@ -19,7 +21,7 @@ from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Index, Integer, Sm
                         UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def utcnow() -> datetime:
@@ -34,8 +36,15 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)  # the display name
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    # since schema v3 (accounts): None secret = a nickname-only account from before v3
+    name_key: Mapped[str | None] = mapped_column(String(200), unique=True)  # look-alike-folded name
+    secret_hash: Mapped[str | None] = mapped_column(String(255))  # argon2id
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True)  # "issuer|sub" from st.login
+    token_version: Mapped[int] = mapped_column(Integer, default=0, nullable=False)  # bump = sign out everywhere
+    reset_hash: Mapped[str | None] = mapped_column(String(255))  # one-time operator reset code (argon2id)
+    reset_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Conversation(Base):
@@ -89,6 +98,9 @@ class Reply(Base):
     first_sentence_ms: Mapped[float | None] = mapped_column(Float)
     problems: Mapped[str | None] = mapped_column(Text)  # JSON list from the output checks
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    # since schema v3: the stream was cut (deadline, length cap, no end marker); never a chosen reply
+    incomplete: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    stop_reason: Mapped[str | None] = mapped_column(String(32))  # deadline | length | unterminated
 
     turn: Mapped[Turn] = relationship(back_populates="replies")
     feedback: Mapped[Feedback | None] = relationship(back_populates="reply", cascade="all, delete-orphan",
@@ -122,4 +134,26 @@ class EmotionLog(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 
+class AuthEvent(Base):
+    """One sign-in attempt, sign-up, reset or deletion (the audit log; never a secret)."""
+
+    __tablename__ = "auth_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    name_key: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)  # signin_ok | signin_failed | refused_wait | ...
+    detail: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class AppSecret(Base):
+    __tablename__ = "app_secrets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+Index("ix_auth_events_key_time", AuthEvent.name_key, AuthEvent.created_at)
 Index("ix_conversations_user_updated", Conversation.user_id, Conversation.updated_at)

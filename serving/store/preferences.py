@@ -14,8 +14,10 @@ Rows are the canonical DPO shape `training.loaders.load_dpo` reads::
 
 By default the texts are the raw replies (what the content model wrote): DPO tunes the
 content model, and the persona's voice is a separate stage. Crisis replies (fixed text,
-never generated) are never exported. The export holds users' words: treat the file as
-the database itself (docs/serving.md, "Privacy").
+never generated) are never exported, and a reply stored as incomplete (cut at the deadline
+or length cap) is never a chosen one. The export holds users' words: treat the file as the
+database itself (docs/privacy.md). With ``drop_identifiers`` the rows carry no database ids
+(turn or reply numbers) that would link them back to a conversation.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class ExportReport:
 
 def preference_rows(store: Store, *, text: Literal["raw", "styled"] = "raw",
                     max_history_turns: int | None = DEFAULT_MAX_HISTORY_TURNS,
-                    report: ExportReport | None = None) -> list[dict]:
+                    report: ExportReport | None = None, drop_identifiers: bool = False) -> list[dict]:
     report = report if report is not None else ExportReport()
     by_prompt: dict[str, dict] = {}
     ups: dict[str, list] = defaultdict(list)
@@ -60,6 +62,9 @@ def preference_rows(store: Store, *, text: Literal["raw", "styled"] = "raw",
     seen: set[tuple[str, str, str]] = set()
 
     def add(key: str, chosen, rejected, kind: str) -> None:
+        if getattr(chosen, "incomplete", False):
+            report.skipped["incomplete chosen reply"] += 1
+            return
         c, r = getattr(chosen, text), getattr(rejected, text)
         if not c.strip() or not r.strip():
             report.skipped["empty text"] += 1
@@ -71,7 +76,8 @@ def preference_rows(store: Store, *, text: Literal["raw", "styled"] = "raw",
             return
         seen.add((key, c, r))
         entry = by_prompt[key]
-        rows.append({"id": f"feedback-{entry['turn_id']}-{chosen.id}-{rejected.id}", "prompt": entry["prompt"],
+        row_id = f"pair-{len(rows) + 1}" if drop_identifiers else f"feedback-{entry['turn_id']}-{chosen.id}-{rejected.id}"
+        rows.append({"id": row_id, "prompt": entry["prompt"],
                      "chosen": [{"role": "assistant", "content": c}],
                      "rejected": [{"role": "assistant", "content": r}],
                      "kind": kind, "persona_id": chosen.persona_id})
