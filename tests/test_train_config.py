@@ -157,3 +157,60 @@ def test_checkpointing_names_and_nulls_on_the_command_line(tmp_path):
                                  "gradient_checkpointing: false\n", "g.yaml"))
     with pytest.raises(ConfigError, match="packing_strategy: wrapped"):
         load_config("sft", cfg, ["--packing", "--packing_strategy", "wrapped"])
+
+
+# --- review defects: typed values, nested keys, broken lists, dry runs of GPU configs -----------------
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    (["--max_steps", "abc"], r"max_steps: expected an integer, got 'abc' \(on the command line\)"),
+    (["--learning_rate", "fast"], r"learning_rate: expected a number, got 'fast'"),
+    (["--lora_r", "1.5"], r"lora_r: expected an integer, got 1.5"),
+    (["--bf16", "maybe"], r"bf16: expected true/false or null, got 'maybe'"),
+])
+def test_values_of_the_wrong_type_are_refused_up_front(tmp_path, overrides, expected):
+    cfg = write(tmp_path, MINIMAL.format(out=tmp_path / "o"))
+    with pytest.raises(ConfigError, match=expected):
+        load_config("sft", cfg, overrides)
+
+
+def test_wrong_type_in_the_file_names_the_file(tmp_path):
+    cfg = write(tmp_path, MINIMAL.format(out=tmp_path / "o") + "num_train_epochs: three\n")
+    with pytest.raises(ConfigError, match=rf"num_train_epochs: expected a number, got 'three' \(in {cfg}\)"):
+        load_config("sft", cfg)
+
+
+def test_misspelt_key_inside_datasets_names_the_closest(tmp_path):
+    cfg = write(tmp_path, "model_name_or_path: maeum:tiny-eeve\noutput_dir: o\n"
+                          "datasets:\n  - pth: data/seed_conversations.jsonl\n")
+    with pytest.raises(ConfigError) as err:
+        load_config("sft", cfg)
+    assert "datasets[1]: unknown key 'pth'; did you mean 'path'?" in str(err.value)
+    cfg = write(tmp_path, "model_name_or_path: maeum:tiny-eeve\noutput_dir: o\n"
+                          "datasets:\n  - {path: x.jsonl, max_rows: many}\n", "m.yaml")
+    with pytest.raises(ConfigError, match=r"datasets\[1\]\.max_rows: expected an integer or null, got 'many'"):
+        load_config("sft", cfg)
+
+
+def test_broken_list_on_the_command_line_is_an_error(tmp_path):
+    cfg = write(tmp_path, MINIMAL.format(out=tmp_path / "o"))
+    with pytest.raises(ConfigError, match=r"--lora_target_modules '\[q_proj, v_proj': not a valid YAML list"):
+        load_config("sft", cfg, ["--lora_target_modules", "[q_proj, v_proj"])
+
+
+@pytest.mark.parametrize("name", ["eeve_sft", "kullm3_sft"])
+def test_dry_run_of_a_gpu_config_on_a_cpu_machine_validates_and_notes_hardware(tmp_path, capsys, name):
+    import torch
+
+    from maeum.cli import main
+
+    rc = main(["train", "sft", "--config", str(CONFIGS / f"{name}.yaml"), "--output_dir", str(tmp_path / "X"),
+               "--dry-run"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert "load_in_4bit: true" in captured.out
+    if not torch.cuda.is_available():
+        assert "# hardware: load_in_4bit: needs a CUDA GPU" in captured.out
+    # a real mistake in the same GPU config still fails the dry run
+    rc = main(["train", "sft", "--config", str(CONFIGS / f"{name}.yaml"), "--max_steps", "abc", "--dry-run"])
+    assert rc == 1 and "max_steps: expected an integer" in capsys.readouterr().err

@@ -249,6 +249,8 @@ def test_eval_prefs_and_generate_compare_stages(sft_run, dpo_run, tiny_models, t
     assert [r["stage"] for r in rows] == ["base", "sft", "dpo"] and rows[0]["pairs"] == 4
     assert rows[2]["reward_vs"] == "sft" and 0 <= rows[2]["reward_acc"] <= 1
     assert "reward acc" in format_table(rows)
+    # the base row is scored with the base model's own trained prompt; the adapters with theirs
+    assert [r["system_prompt"] for r in rows] == ["native", "counsellor", "counsellor"]
 
     prompts = tmp_path / "prompts.jsonl"
     prompts.write_text('{"id": "p1", "messages": [{"role": "user", "content": "시험이 걱정돼요."}]}\n',
