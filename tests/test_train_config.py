@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from maeum.errors import ConfigError
 from training.config import load_config, parse_overrides, save_resolved
+
 
 CONFIGS = Path(__file__).resolve().parent.parent / "training" / "configs"
 
@@ -214,3 +216,29 @@ def test_dry_run_of_a_gpu_config_on_a_cpu_machine_validates_and_notes_hardware(t
     # a real mistake in the same GPU config still fails the dry run
     rc = main(["train", "sft", "--config", str(CONFIGS / f"{name}.yaml"), "--max_steps", "abc", "--dry-run"])
     assert rc == 1 and "max_steps: expected an integer" in capsys.readouterr().err
+
+
+def test_fsdp_config_is_the_fsdp1_qlora_recipe():
+    cfg = yaml.safe_load((CONFIGS / "accelerate" / "fsdp_qlora.yaml").read_text(encoding="utf-8"))
+    fsdp = cfg["fsdp_config"]
+    assert fsdp["fsdp_version"] == 1 and fsdp["fsdp_use_orig_params"] is False
+    assert fsdp["fsdp_cpu_ram_efficient_loading"] and fsdp["fsdp_sync_module_states"]
+
+
+def test_fsdp_run_switches_to_a_full_state_dict_before_saving():
+    """With SHARDED_STATE_DICT only, save_model would write no whole adapter (issue 15)."""
+    from accelerate.utils import FullyShardedDataParallelPlugin
+    from torch.distributed.fsdp import FullStateDictConfig, StateDictType
+
+    from training.runs import full_state_dict_for_saving
+
+    # The plugin refuses to build without an accelerator; its state-dict logic is what is tested.
+    plugin = object.__new__(FullyShardedDataParallelPlugin)
+    plugin.fsdp_version, plugin.state_dict_type = 1, "SHARDED_STATE_DICT"
+    plugin.state_dict_config = plugin.optim_state_dict_config = None
+    plugin.set_state_dict_type()  # as accelerate sets it up for training
+    trainer = SimpleNamespace(is_fsdp_enabled=True, accelerator=SimpleNamespace(state=SimpleNamespace(fsdp_plugin=plugin)))
+    assert full_state_dict_for_saving(trainer)
+    assert plugin.state_dict_type == StateDictType.FULL_STATE_DICT
+    assert isinstance(plugin.state_dict_config, FullStateDictConfig)
+    assert not full_state_dict_for_saving(SimpleNamespace(is_fsdp_enabled=False))
