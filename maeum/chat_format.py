@@ -46,6 +46,22 @@ COUNSELLOR_SYSTEM_PROMPT = (
 )
 
 
+# The prompts the base models were trained with (their model cards), for a fair "base" row in
+# `maeum eval prefs` and for researchers who want the model's own behaviour: system_prompt: native.
+EEVE_NATIVE_SYSTEM_PROMPT = (
+    "A chat between a curious user and an artificial intelligence assistant. "
+    "The assistant gives helpful, detailed, and polite answers to the user's questions."
+)
+KULLM3_NATIVE_SYSTEM_PROMPT = (
+    "당신은 고려대학교 NLP&AI 연구실에서 만든 AI 챗봇입니다.\n"
+    "당신의 이름은 'KULLM'으로, 한국어로는 '구름'을 뜻합니다.\n"
+    "당신은 비도덕적이거나, 성적이거나, 불법적이거나 또는 사회 통념적으로 허용되지 않는 발언은 하지 않습니다.\n"
+    "사용자와 즐겁게 대화하며, 사용자의 응답에 가능한 정확하고 친절하게 응답함으로써 최대한 도와주려고 노력합니다.\n"
+    "질문이 이상하다면, 어떤 부분이 이상한지 설명합니다. 거짓 정보를 발언하지 않도록 주의합니다."
+)
+NATIVE = "native"  # system_prompt value: the base model's own trained system prompt
+
+
 class ChatFormatError(MaeumError):
     """A conversation or tokenizer that cannot be rendered in the chosen format."""
 
@@ -107,17 +123,22 @@ def _jinja_literal(text: str) -> str:
 
 # The system prompt is baked in as the default so a tokenizer saved with this template
 # (and a vLLM server using it) behaves the same when a client sends no system message.
+# `default_system` (a render variable maeum passes for `system_prompt: null`) replaces it; an
+# empty system text renders no system part at all.
 EEVE_TEMPLATE = (
     "{{ bos_token }}"
     "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}"
-    "{{ messages[0]['content'] }}"
-    "{% else %}{% set loop_messages = messages %}" + "{{ " + _jinja_literal(COUNSELLOR_SYSTEM_PROMPT) + " }}"
+    "{% set system_message = messages[0]['content'] %}"
+    "{% else %}{% set loop_messages = messages %}" + "{% set system_message = default_system if default_system "
+    "is defined else " + _jinja_literal(COUNSELLOR_SYSTEM_PROMPT) + " %}"
     "{% endif %}"
+    "{{ system_message }}"
     "{% for message in loop_messages %}"
     "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
     "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}"
     "{% endif %}"
-    "{% if message['role'] == 'user' %}{{ '\\nHuman: ' + message['content'] }}"
+    "{% if message['role'] == 'user' %}{{ ('\\n' if (system_message or not loop.first) else '') + 'Human: ' "
+    "+ message['content'] }}"
     "{% else %}{{ '\\nAssistant:\\n' + message['content'] + eos_token }}{% endif %}"
     "{% endfor %}"
     "{% if add_generation_prompt %}{{ '\\nAssistant:\\n' }}{% endif %}"
@@ -126,14 +147,14 @@ EEVE_TEMPLATE = (
 KULLM3_TEMPLATE = (
     "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}"
     "{% set system_message = messages[0]['content'] %}"
-    "{% else %}{% set loop_messages = messages %}" + "{% set system_message = "
-    + _jinja_literal(COUNSELLOR_SYSTEM_PROMPT) + " %}"
+    "{% else %}{% set loop_messages = messages %}" + "{% set system_message = default_system if default_system "
+    "is defined else " + _jinja_literal(COUNSELLOR_SYSTEM_PROMPT) + " %}"
     "{% endif %}"
     "{% for message in loop_messages %}"
     "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
     "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}"
     "{% endif %}"
-    "{% if loop.index0 == 0 %}{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' "
+    "{% if loop.index0 == 0 and system_message %}{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' "
     "+ message['content'] %}{% else %}{% set content = message['content'] %}{% endif %}"
     "{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}"
     "{% else %}{{ ' ' + content.strip() + ' ' + eos_token }}{% endif %}"
@@ -150,11 +171,14 @@ class ChatFormat:
     # Text that means the model started a new turn on its own: cut generation there.
     stop_strings: tuple[str, ...] = field(default_factory=tuple)
     strict_alternation: bool = True
+    native_system_prompt: str | None = None  # what the base model was trained with (`system_prompt: native`)
 
 
 FORMATS: dict[str, ChatFormat] = {
-    "eeve": ChatFormat("eeve", EEVE_TEMPLATE, "<s>", "<|im_end|>", ("<|im_end|>", "\nHuman:")),
-    "kullm3": ChatFormat("kullm3", KULLM3_TEMPLATE, "<s>", "</s>", ("</s>", "[INST]")),
+    "eeve": ChatFormat("eeve", EEVE_TEMPLATE, "<s>", "<|im_end|>", ("<|im_end|>", "\nHuman:"),
+                       native_system_prompt=EEVE_NATIVE_SYSTEM_PROMPT),
+    "kullm3": ChatFormat("kullm3", KULLM3_TEMPLATE, "<s>", "</s>", ("</s>", "[INST]"),
+                         native_system_prompt=KULLM3_NATIVE_SYSTEM_PROMPT),
     "auto": ChatFormat("auto", None, strict_alternation=False),
 }
 
@@ -188,9 +212,24 @@ def _compile(template: str):
     return env.from_string(template)
 
 
+def resolve_system_prompt(value: str | None, fmt: str | ChatFormat) -> str | None:
+    """What a `system_prompt` setting means: text as given; "native": the base model's own trained
+    prompt (KULLM3's card says it is weaker without it); None: no system prompt at all."""
+    if value != NATIVE:
+        return value
+    spec = get_format(fmt)
+    if spec.native_system_prompt is None:
+        raise ChatFormatError(f"chat format {spec.name!r} has no known native system prompt; write the text instead")
+    return spec.native_system_prompt
+
+
 def render_text(messages: list[dict] | Conversation, fmt: str | ChatFormat = "eeve", tokenizer=None,
-                add_generation_prompt: bool = False) -> str:
-    """The conversation as one string in `fmt`. `auto` needs the tokenizer."""
+                add_generation_prompt: bool = False, no_system: bool = False) -> str:
+    """The conversation as one string in `fmt`. `auto` needs the tokenizer.
+
+    `no_system`: a conversation without a system message renders with no system prompt at
+    all, instead of the counsellor prompt the templates default to.
+    """
     fmt = get_format(fmt)
     conv = Conversation.of(messages)
     if fmt.strict_alternation:
@@ -202,8 +241,9 @@ def render_text(messages: list[dict] | Conversation, fmt: str | ChatFormat = "ee
                 raise ChatFormatError("chat format 'auto' needs a tokenizer that has a chat_template; "
                                       "choose 'eeve' or 'kullm3' instead")
             return tokenizer.apply_chat_template(dicts, tokenize=False, add_generation_prompt=add_generation_prompt)
+        extra = {"default_system": ""} if no_system else {}
         return _compile(fmt.template).render(messages=dicts, add_generation_prompt=add_generation_prompt,
-                                             bos_token=fmt.bos_token, eos_token=fmt.eos_token)
+                                             bos_token=fmt.bos_token, eos_token=fmt.eos_token, **extra)
     except TemplateError as exc:
         raise ChatFormatError(f"cannot render the conversation in format {fmt.name!r}: {exc}") from exc
 
@@ -256,12 +296,13 @@ class TrainingExample:
 
 def render_for_generation(messages: list[dict] | Conversation, tokenizer, fmt: str | ChatFormat = "eeve",
                           system_prompt: str | None = COUNSELLOR_SYSTEM_PROMPT) -> GenerationPrompt:
-    """The prompt up to the start of the assistant's next turn."""
+    """The prompt up to the start of the assistant's next turn (`system_prompt`: see resolve_system_prompt)."""
     conv = Conversation.of(messages)
-    if system_prompt is not None:
+    system_prompt = resolve_system_prompt(system_prompt, fmt)
+    if system_prompt:
         conv = conv.with_system(system_prompt)
     check_turn_order(conv.messages, allow_trailing_assistant=False)
-    text = render_text(conv, fmt, tokenizer, add_generation_prompt=True)
+    text = render_text(conv, fmt, tokenizer, add_generation_prompt=True, no_system=not system_prompt)
     return GenerationPrompt(text=text, input_ids=_encode(tokenizer, text))
 
 
@@ -275,27 +316,29 @@ def render_for_training(messages: list[dict] | Conversation, tokenizer, fmt: str
     """
     fmt = get_format(fmt)
     conv = Conversation.of(messages)
-    if system_prompt is not None:
+    system_prompt = resolve_system_prompt(system_prompt, fmt)
+    if system_prompt:
         conv = conv.with_system(system_prompt)
+    no_system = not system_prompt
     check_turn_order(conv.messages)
     msgs = conv.as_dicts()
     if not any(m["role"] == "assistant" for m in msgs):
         raise ChatFormatError("a training conversation needs at least one assistant message")
-    text = render_text(msgs, fmt, tokenizer)
+    text = render_text(msgs, fmt, tokenizer, no_system=no_system)
     input_ids = _encode(tokenizer, text)
     mask = [0] * len(input_ids)
     for i, message in enumerate(msgs):
         if message["role"] != "assistant":
             continue
-        before = _prefix_ids(msgs[:i], True, text, input_ids, fmt, tokenizer)
-        through = _prefix_ids(msgs[: i + 1], False, text, input_ids, fmt, tokenizer)
+        before = _prefix_ids(msgs[:i], True, text, input_ids, fmt, tokenizer, no_system)
+        through = _prefix_ids(msgs[: i + 1], False, text, input_ids, fmt, tokenizer, no_system)
         for j in range(before, through):
             mask[j] = 1
     return TrainingExample(text=text, input_ids=input_ids, assistant_mask=mask)
 
 
-def _prefix_ids(msgs, add_generation_prompt, full_text, full_ids, fmt, tokenizer) -> int:
-    prefix = render_text(msgs, fmt, tokenizer, add_generation_prompt=add_generation_prompt)
+def _prefix_ids(msgs, add_generation_prompt, full_text, full_ids, fmt, tokenizer, no_system=False) -> int:
+    prefix = render_text(msgs, fmt, tokenizer, add_generation_prompt=add_generation_prompt, no_system=no_system)
     if not full_text.startswith(prefix):
         raise ChatFormatError(f"format {fmt.name!r} is not prefix-stable: the rendering of the first "
                               f"{len(msgs)} messages is not a prefix of the whole conversation")

@@ -114,3 +114,53 @@ def test_format_for_model_ids():
     assert format_for_model("yanolja/EEVE-Korean-Instruct-10.8B-v1.0") == "eeve"
     assert format_for_model("nlpai-lab/KULLM3") == "kullm3"
     assert format_for_model("/models/some-llama") == "auto"
+
+
+# --- system_prompt: null means none; "native" is the base model's own trained prompt ----------------
+
+
+@pytest.mark.parametrize("fmt", ["eeve", "kullm3"])
+def test_null_system_prompt_renders_no_system_prompt(tiny_tokenizer, fmt):
+    full = render_for_training(CONVERSATIONS[1], tiny_tokenizer, fmt, system_prompt=None)
+    assert COUNSELLOR_SYSTEM_PROMPT not in full.text and "<<SYS>>" not in full.text
+    prompt = render_for_generation(CONVERSATIONS[1][:1], tiny_tokenizer, fmt, system_prompt=None)
+    assert COUNSELLOR_SYSTEM_PROMPT not in prompt.text
+    assert full.input_ids[: len(prompt.input_ids)] == prompt.input_ids  # still prefix-stable
+    if fmt == "eeve":
+        assert full.text.startswith("<s>Human: 회사에서 또 실수했어요 ㅠㅠ\nAssistant:\n")
+    else:
+        assert full.text.startswith("<s>[INST] 회사에서 또 실수했어요 ㅠㅠ [/INST]")
+
+
+def test_native_system_prompt_is_the_base_models_own():
+    from maeum.chat_format import EEVE_NATIVE_SYSTEM_PROMPT, KULLM3_NATIVE_SYSTEM_PROMPT
+
+    kullm = render_text(render_conv := CONVERSATIONS[0], "kullm3")  # default: the counsellor prompt
+    assert COUNSELLOR_SYSTEM_PROMPT in kullm
+    from maeum.chat_format import Conversation
+
+    native = render_text(Conversation.of(render_conv).with_system(KULLM3_NATIVE_SYSTEM_PROMPT), "kullm3")
+    assert "당신은 고려대학교 NLP&AI 연구실에서 만든 AI 챗봇입니다." in native and COUNSELLOR_SYSTEM_PROMPT not in native
+    assert EEVE_NATIVE_SYSTEM_PROMPT.startswith("A chat between a curious user")
+
+
+@pytest.mark.parametrize("fmt, marker", [("kullm3", "KULLM"), ("eeve", "A chat between a curious user")])
+def test_native_value_resolves_per_format(tiny_tokenizer, fmt, marker):
+    prompt = render_for_generation(CONVERSATIONS[0][:1], tiny_tokenizer, fmt, system_prompt="native")
+    assert marker in prompt.text and COUNSELLOR_SYSTEM_PROMPT not in prompt.text
+
+
+def test_null_system_prompt_in_a_training_config_reaches_the_rendered_data(tmp_path):
+    from training.config import load_config
+    from training.modeling import load_tokenizer, resolve_model_path
+    from training.prepare import tokenize_sft
+
+    setup = load_config("sft", None, {"model_name_or_path": "maeum:tiny-eeve", "output_dir": str(tmp_path),
+                                      "datasets": ["data/seed_conversations.jsonl"], "system_prompt": None})
+    assert setup.data.system_prompt is None
+    tokenizer = load_tokenizer(resolve_model_path("maeum:tiny-eeve"), "eeve")
+    rows = [{"messages": CONVERSATIONS[0]}]
+    from datasets import Dataset
+
+    ids = tokenize_sft(Dataset.from_list(rows), tokenizer, "eeve", setup.data.system_prompt)["input_ids"][0]
+    assert COUNSELLOR_SYSTEM_PROMPT not in tokenizer.decode(ids)

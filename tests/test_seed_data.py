@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -51,3 +52,45 @@ def test_every_seed_conversation_renders_in_every_format(tiny_tokenizer):
         for r in rows:
             ex = render_for_training(r["messages"], tiny_tokenizer, fmt)
             assert 0 < sum(ex.assistant_mask) < len(ex.input_ids)
+
+
+def _pair_cues(reply: str) -> list[float]:
+    """Surface cues a DPO model could learn instead of the failure itself."""
+    text = reply.strip()
+    return [len(text) / 100, len(re.split(r"(?<=[.?!])\s+", text)), float("?" in text), float(text.endswith("?"))]
+
+
+def test_seed_preferences_have_no_length_or_question_shortcut():
+    """Neither length, sentence count nor a question mark tells chosen from rejected (issue 15):
+    each cue alone picks the chosen reply in 35-65% of pairs, and a logistic regression on length
+    and the two question cues, fitted on one half and scored on the other, stays under 70%.
+    (Characters per sentence still separate them: the data card says so.)"""
+    import torch
+
+    raw = [json.loads(line) for line in data_file("seed_preferences.jsonl").read_text(encoding="utf-8").splitlines()]
+    diffs = torch.tensor([[c - r for c, r in zip(_pair_cues(x["chosen"][-1]["content"]),
+                                                  _pair_cues(x["rejected"][-1]["content"]))] for x in raw])
+    for cue, name in enumerate(["length", "sentences", "has ?", "ends with ?"]):
+        column = diffs[:, cue]
+        picks_chosen = ((column > 0).float() + 0.5 * (column == 0).float()).mean().item()
+        assert 0.35 <= picks_chosen <= 0.65, (name, picks_chosen)
+    # Each pair both ways round (label 1: first is chosen), so a constant guess scores 50%.
+    cues = diffs[:, [0, 2, 3]]
+    x = torch.cat([cues, -cues])
+    y = torch.cat([torch.ones(len(diffs)), torch.zeros(len(diffs))])
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))
+    x, y = x[order], y[order]
+    half = len(x) // 2
+    weights = torch.zeros(x.shape[1], requires_grad=True)
+    optimizer = torch.optim.LBFGS([weights], max_iter=200)
+
+    def loss():
+        optimizer.zero_grad()
+        value = torch.nn.functional.binary_cross_entropy_with_logits(x[:half] @ weights, y[:half])
+        value.backward()
+        return value
+
+    optimizer.step(loss)
+    accuracy = ((x[half:] @ weights > 0).float() == y[half:]).float().mean().item()
+    print(f"held-out accuracy of length + question cues: {accuracy:.3f}")
+    assert accuracy < 0.70, accuracy

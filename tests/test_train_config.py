@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from maeum.errors import ConfigError
 from training.config import load_config, parse_overrides, save_resolved
+
 
 CONFIGS = Path(__file__).resolve().parent.parent / "training" / "configs"
 
@@ -157,3 +159,86 @@ def test_checkpointing_names_and_nulls_on_the_command_line(tmp_path):
                                  "gradient_checkpointing: false\n", "g.yaml"))
     with pytest.raises(ConfigError, match="packing_strategy: wrapped"):
         load_config("sft", cfg, ["--packing", "--packing_strategy", "wrapped"])
+
+
+# --- review defects: typed values, nested keys, broken lists, dry runs of GPU configs -----------------
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    (["--max_steps", "abc"], r"max_steps: expected an integer, got 'abc' \(on the command line\)"),
+    (["--learning_rate", "fast"], r"learning_rate: expected a number, got 'fast'"),
+    (["--lora_r", "1.5"], r"lora_r: expected an integer, got 1.5"),
+    (["--bf16", "maybe"], r"bf16: expected true/false or null, got 'maybe'"),
+])
+def test_values_of_the_wrong_type_are_refused_up_front(tmp_path, overrides, expected):
+    cfg = write(tmp_path, MINIMAL.format(out=tmp_path / "o"))
+    with pytest.raises(ConfigError, match=expected):
+        load_config("sft", cfg, overrides)
+
+
+def test_wrong_type_in_the_file_names_the_file(tmp_path):
+    cfg = write(tmp_path, MINIMAL.format(out=tmp_path / "o") + "num_train_epochs: three\n")
+    with pytest.raises(ConfigError, match=rf"num_train_epochs: expected a number, got 'three' \(in {cfg}\)"):
+        load_config("sft", cfg)
+
+
+def test_misspelt_key_inside_datasets_names_the_closest(tmp_path):
+    cfg = write(tmp_path, "model_name_or_path: maeum:tiny-eeve\noutput_dir: o\n"
+                          "datasets:\n  - pth: data/seed_conversations.jsonl\n")
+    with pytest.raises(ConfigError) as err:
+        load_config("sft", cfg)
+    assert "datasets[1]: unknown key 'pth'; did you mean 'path'?" in str(err.value)
+    cfg = write(tmp_path, "model_name_or_path: maeum:tiny-eeve\noutput_dir: o\n"
+                          "datasets:\n  - {path: x.jsonl, max_rows: many}\n", "m.yaml")
+    with pytest.raises(ConfigError, match=r"datasets\[1\]\.max_rows: expected an integer or null, got 'many'"):
+        load_config("sft", cfg)
+
+
+def test_broken_list_on_the_command_line_is_an_error(tmp_path):
+    cfg = write(tmp_path, MINIMAL.format(out=tmp_path / "o"))
+    with pytest.raises(ConfigError, match=r"--lora_target_modules '\[q_proj, v_proj': not a valid YAML list"):
+        load_config("sft", cfg, ["--lora_target_modules", "[q_proj, v_proj"])
+
+
+@pytest.mark.parametrize("name", ["eeve_sft", "kullm3_sft"])
+def test_dry_run_of_a_gpu_config_on_a_cpu_machine_validates_and_notes_hardware(tmp_path, capsys, name):
+    import torch
+
+    from maeum.cli import main
+
+    rc = main(["train", "sft", "--config", str(CONFIGS / f"{name}.yaml"), "--output_dir", str(tmp_path / "X"),
+               "--dry-run"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert "load_in_4bit: true" in captured.out
+    if not torch.cuda.is_available():
+        assert "# hardware: load_in_4bit: needs a CUDA GPU" in captured.out
+    # a real mistake in the same GPU config still fails the dry run
+    rc = main(["train", "sft", "--config", str(CONFIGS / f"{name}.yaml"), "--max_steps", "abc", "--dry-run"])
+    assert rc == 1 and "max_steps: expected an integer" in capsys.readouterr().err
+
+
+def test_fsdp_config_is_the_fsdp1_qlora_recipe():
+    cfg = yaml.safe_load((CONFIGS / "accelerate" / "fsdp_qlora.yaml").read_text(encoding="utf-8"))
+    fsdp = cfg["fsdp_config"]
+    assert fsdp["fsdp_version"] == 1 and fsdp["fsdp_use_orig_params"] is False
+    assert fsdp["fsdp_cpu_ram_efficient_loading"] and fsdp["fsdp_sync_module_states"]
+
+
+def test_fsdp_run_switches_to_a_full_state_dict_before_saving():
+    """With SHARDED_STATE_DICT only, save_model would write no whole adapter (issue 15)."""
+    from accelerate.utils import FullyShardedDataParallelPlugin
+    from torch.distributed.fsdp import FullStateDictConfig, StateDictType
+
+    from training.runs import full_state_dict_for_saving
+
+    # The plugin refuses to build without an accelerator; its state-dict logic is what is tested.
+    plugin = object.__new__(FullyShardedDataParallelPlugin)
+    plugin.fsdp_version, plugin.state_dict_type = 1, "SHARDED_STATE_DICT"
+    plugin.state_dict_config = plugin.optim_state_dict_config = None
+    plugin.set_state_dict_type()  # as accelerate sets it up for training
+    trainer = SimpleNamespace(is_fsdp_enabled=True, accelerator=SimpleNamespace(state=SimpleNamespace(fsdp_plugin=plugin)))
+    assert full_state_dict_for_saving(trainer)
+    assert plugin.state_dict_type == StateDictType.FULL_STATE_DICT
+    assert isinstance(plugin.state_dict_config, FullStateDictConfig)
+    assert not full_state_dict_for_saving(SimpleNamespace(is_fsdp_enabled=False))

@@ -195,6 +195,30 @@ def test_step0_reference_is_the_sft_policy(sft_run, tmp_path):
     assert max(abs(p[0] - b[0]) for p, b in zip(policy, base)) > 1.0
 
 
+def test_reference_adapter_has_the_policy_dtype(sft_run, tmp_path):
+    """QLoRA: TRL casts the trainable adapter to bf16 but leaves its 'ref' copy in fp32. The check
+    must see the mismatch (not cast it away), and prepare_dpo aligns the reference to the policy."""
+    import torch
+
+    from maeum.errors import MaeumError
+    from training.dpo import align_reference_dtype, prepare_dpo, verify_reference
+
+    prep = prepare_dpo(dpo_setup(Path(sft_run.output_dir), tmp_path / "dpo-dtype", test_split_size=0,
+                                 datasets=[{"path": "data/seed_preferences.jsonl", "max_rows": 4}]))
+    model = prep.trainer.model
+    policy = [p for n, p in model.named_parameters() if ".default." in n and "lora_" in n]
+    for param in policy:  # what TRL's QLoRA preparation does to the trainable adapter only
+        param.data = param.data.to(torch.bfloat16)
+    with pytest.raises(MaeumError, match="reference adapter is torch.float32 but the policy adapter is torch.bfloat16"):
+        verify_reference(model, sft_run.output_dir)
+    assert align_reference_dtype(model) == len(policy)
+    assert "SFT policy" in verify_reference(model, sft_run.output_dir)
+    for name, param in model.named_parameters():
+        if ".ref." in name:
+            twin = model.get_parameter(name.replace(".ref.", ".default."))
+            assert param.dtype == twin.dtype and not param.requires_grad, name
+
+
 def test_dpo_after_sft_prefers_chosen_on_its_training_pairs(dpo_run):
     trainer = dpo_run.trainer
     metrics = trainer.evaluate(eval_dataset=trainer.train_dataset)
@@ -249,6 +273,8 @@ def test_eval_prefs_and_generate_compare_stages(sft_run, dpo_run, tiny_models, t
     assert [r["stage"] for r in rows] == ["base", "sft", "dpo"] and rows[0]["pairs"] == 4
     assert rows[2]["reward_vs"] == "sft" and 0 <= rows[2]["reward_acc"] <= 1
     assert "reward acc" in format_table(rows)
+    # the base row is scored with the base model's own trained prompt; the adapters with theirs
+    assert [r["system_prompt"] for r in rows] == ["native", "counsellor", "counsellor"]
 
     prompts = tmp_path / "prompts.jsonl"
     prompts.write_text('{"id": "p1", "messages": [{"role": "user", "content": "시험이 걱정돼요."}]}\n',

@@ -67,6 +67,12 @@ def register(groups) -> None:
     prefs.add_argument("--batch-size", type=int, default=8)
     prefs.add_argument("--load_in_4bit", action="store_true", help="load the base in 4-bit (CUDA only)")
     prefs.add_argument("--json", metavar="FILE", help="also write the table as JSON")
+    prefs.add_argument("--system-prompt", default=None, metavar="TEXT",
+                       help="system prompt for the adapters' rows (default: the counsellor prompt they train with; "
+                            "'none' for no system prompt)")
+    prefs.add_argument("--base-system-prompt", default=None, metavar="TEXT",
+                       help="system prompt for the base row (default: 'native', the base model's own trained prompt "
+                            "where known, e.g. KULLM3's; 'none' for no system prompt)")
 
     gen = groups.command("generate", "write replies to a fixed prompt set with simple counselling checks", _generate,
                          group="eval")
@@ -85,15 +91,18 @@ def register(groups) -> None:
 
 def _train_handler(kind: str):
     def handler(args: argparse.Namespace) -> int:
-        from training.config import load_config
+        from training.config import hardware_needs, load_config
 
-        setup = load_config(kind, args.config, list(args.overrides or []))
+        # A dry run validates everything but the hardware, and says what hardware the run needs.
+        setup = load_config(kind, args.config, list(args.overrides or []), check_hardware=not args.dry_run)
         if args.dry_run:
             import yaml
 
             print(yaml.safe_dump(setup.resolved(), allow_unicode=True, sort_keys=True), end="")
             for note in setup.notes:
                 print(f"# {note}")
+            for need in hardware_needs(setup):
+                print(f"# hardware: {need}")
             return 0
         if kind == "sft":
             from training.sft import run_sft as run
@@ -135,12 +144,18 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _prefs(args: argparse.Namespace) -> int:
-    from training.evaluation.prefs import evaluate_preferences, format_table
+    from maeum.chat_format import COUNSELLOR_SYSTEM_PROMPT
+    from training.evaluation.prefs import BASE_DEFAULT, evaluate_preferences, format_table
+
+    def prompt_value(value, default):
+        return default if value is None else None if value.lower() == "none" else value
 
     rows = evaluate_preferences(model=args.model, adapters=args.adapter, data=args.data,
                                 heldout_from=args.heldout_from, chat_format=args.chat_format,
                                 include_base=not args.no_base, max_pairs=args.max_pairs,
-                                batch_size=args.batch_size, load_in_4bit=args.load_in_4bit)
+                                batch_size=args.batch_size, load_in_4bit=args.load_in_4bit,
+                                system_prompt=prompt_value(args.system_prompt, COUNSELLOR_SYSTEM_PROMPT),
+                                base_system_prompt=prompt_value(args.base_system_prompt, BASE_DEFAULT))
     print(format_table(rows))
     if args.json:
         import json

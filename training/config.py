@@ -52,7 +52,8 @@ class SFTDataArguments:
     chat_format: str | None = field(default=None, metadata={
         "help": "maeum.chat_format format: eeve, kullm3 or auto. Unset: implied by model_name_or_path."})
     system_prompt: str | None = field(default=COUNSELLOR_SYSTEM_PROMPT, metadata={
-        "help": "System prompt added to conversations that have none; null adds none."})
+        "help": "System prompt added to conversations that have none: text; `native` for the base model's own "
+                "trained prompt (EEVE's, KULLM3's); null for no system prompt at all."})
     on_bad_row: str = field(default="drop", metadata={
         "help": "What a malformed data row does: drop (counted in the run card) or raise."})
 
@@ -259,6 +260,12 @@ def _from_cli(cls, key: str, raw: str):
     hint = _hints(cls).get(key)
     if _is_text_only(hint) and key not in _BOOL_TEXT_KEYS:
         return None if raw in ("null", "~") and type(None) in typing.get_args(hint) else raw
+    if raw.strip()[:1] in ("[", "{"):
+        try:
+            return yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"--{key} {raw!r}: not a valid YAML list or mapping "
+                              f"({getattr(exc, 'problem', exc)}); e.g. --{key} '[a, b]'") from None
     return _yaml_scalar(raw)
 
 
@@ -289,6 +296,103 @@ def _coerce(cls, values: dict[str, Any]) -> dict[str, Any]:
                 value = str(value)  # run_name: 7
         out[key] = value
     return out
+
+
+def _describe(hint) -> str:
+    if hint is type(None):
+        return "null"
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " or ".join(dict.fromkeys(_describe(a) for a in typing.get_args(hint)))
+    origin = typing.get_origin(hint) or hint
+    names = {bool: "true/false", int: "an integer", float: "a number", str: "text", list: "a list",
+             dict: "a mapping"}
+    if isinstance(origin, type):
+        if issubclass(origin, enum.Enum) or origin is str:
+            return "text"
+        return names.get(origin, origin.__name__)
+    return str(hint)
+
+
+def _fits(hint, value) -> bool:
+    """Whether `value` (already read as YAML) is acceptable for a field annotated `hint`."""
+    if hint is None or hint is typing.Any:
+        return True
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(a, value) for a in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if origin is typing.Literal:
+        return value in typing.get_args(hint)
+    base = origin or hint
+    if not isinstance(base, type):
+        return True  # an annotation we cannot check: the dataclass decides
+    if base is bool:
+        return isinstance(value, bool)
+    if base is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if base is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if base is str or issubclass(base, enum.Enum):
+        return isinstance(value, (str, enum.Enum))
+    if base in (list, tuple, set):
+        item = (typing.get_args(hint) or (None,))[0]
+        if isinstance(value, str):  # TRL/PEFT take one name for a list of names (loss_type: sigmoid)
+            return item in (None, str, typing.Any)
+        if not isinstance(value, (list, tuple)):
+            return False
+        return all(_fits(item, v) for v in value)
+    if base is dict:
+        return isinstance(value, dict)
+    return True
+
+
+def check_types(cls, values: dict[str, Any], where: dict[str, str]) -> None:
+    """Every value has the type its dataclass field declares; else one ConfigError listing them all.
+
+    TrainingArguments accepts many wrong types silently and fails much later (``max_steps: abc``
+    crashes inside the training loop), so types are checked here, before anything is loaded.
+    """
+    hints = _hints(cls)
+    problems = []
+    for key, value in values.items():
+        hint = hints.get(key)
+        if hint is not None and not _fits(hint, value):
+            problems.append(f"{key}: expected {_describe(hint)}, got {value!r} ({where.get(key, 'default')})")
+    if problems:
+        raise ConfigError("invalid training config:\n  - " + "\n  - ".join(problems))
+
+
+def check_dataset_entries(key: str, entries, where: str) -> None:
+    """Entries of `datasets` / `eval_datasets`: a path, or a mapping of DataSource keys with their types."""
+    from training.loaders import DataSource
+
+    if entries is None:
+        return
+    if isinstance(entries, (str, dict)):
+        entries = [entries]
+    if not isinstance(entries, list):
+        raise ConfigError(f"{key} ({where}): expected a list of paths or mappings, got {entries!r}")
+    fields = {f.name for f in dataclasses.fields(DataSource)}
+    hints = typing.get_type_hints(DataSource)
+    problems = []
+    for i, entry in enumerate(entries, start=1):
+        if isinstance(entry, str):
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"{key}[{i}]: expected a path or a mapping with {', '.join(sorted(fields))}, "
+                            f"got {entry!r}")
+            continue
+        for name, value in entry.items():
+            if name not in fields:
+                close = closest_key(str(name), fields)
+                problems.append(f"{key}[{i}]: unknown key {name!r}" + (f"; did you mean {close!r}?" if close else ""))
+            elif not _fits(hints[name], value):
+                problems.append(f"{key}[{i}].{name}: expected {_describe(hints[name])}, got {value!r}")
+        if "path" not in entry:
+            problems.append(f"{key}[{i}]: no `path`")
+    if problems:
+        raise ConfigError(f"invalid {key} ({where}):\n  - " + "\n  - ".join(problems))
 
 
 # --------------------------------------------------------------------------- building
@@ -335,9 +439,12 @@ def load_config(kind: str, config_path: str | Path | None, overrides: list[str] 
     for key, value in values.items():
         parts[keys[key]][key] = value
 
-    data = _build(data_cls, parts[data_cls], "data")
+    for key in ("datasets", "eval_datasets"):
+        if key in values:
+            check_dataset_entries(key, values[key], where.get(key, "in the config"))
+    data = _build(data_cls, parts[data_cls], "data", where)
     _check_data(kind, data)
-    model = _build(model_cls, parts[model_cls], "model")
+    model = _build(model_cls, parts[model_cls], "model", where)
     if kind == "dpo" and not model.model_name_or_path and data.sft_adapter_path:
         model.model_name_or_path = base_model_of_adapter(data.sft_adapter_path)
         notes.append(f"model_name_or_path taken from the SFT adapter: {model.model_name_or_path}")
@@ -348,6 +455,8 @@ def load_config(kind: str, config_path: str | Path | None, overrides: list[str] 
 
     if check_hardware:
         check_quantization_hardware(model, config_path)
+    # types first ("auto" is resolved below), so `--bf16 maybe` is not read as true
+    check_types(args_cls, {k: v for k, v in _coerce(args_cls, parts[args_cls]).items() if v != "auto"}, where)
     _resolve_precision(parts[args_cls], model, parts[model_cls], notes, strict=check_hardware)
     _resolve_resume(parts[args_cls])
     if kind == "sft":
@@ -361,13 +470,14 @@ def load_config(kind: str, config_path: str | Path | None, overrides: list[str] 
     if parts[args_cls].get("chat_template_path"):
         raise ConfigError("chat_template_path is not used by maeum: the chat format comes from `chat_format` "
                           "(eeve, kullm3, auto) so training and serving share one template")
-    args = _build(args_cls, parts[args_cls], "training")
+    args = _build(args_cls, parts[args_cls], "training", where)
     return TrainingSetup(kind=kind, args=args, model=model, data=data,
                          config_path=str(config_path) if config_path else None, user_keys=values, notes=notes)
 
 
-def _build(cls, values: dict[str, Any], what: str):
+def _build(cls, values: dict[str, Any], what: str, where: dict[str, str] | None = None):
     values = _coerce(cls, values)
+    check_types(cls, values, where or {})
     try:
         return cls(**values)
     except (TypeError, ValueError) as exc:
@@ -413,6 +523,25 @@ def base_model_of_adapter(adapter_path: str | Path) -> str:
         except ValueError:
             pass
     return base
+
+
+def hardware_needs(setup: TrainingSetup) -> list[str]:
+    """What this config needs from the machine that this machine lacks (for `--dry-run` notes)."""
+    import torch
+
+    needs = []
+    cuda = torch.cuda.is_available()
+    for key in ("load_in_4bit", "load_in_8bit"):
+        if getattr(setup.model, key, False) and not cuda:
+            needs.append(f"{key}: needs a CUDA GPU (bitsandbytes); this machine has none")
+    for key in ("bf16", "fp16"):
+        if getattr(setup.args, key, False) and not cuda:
+            needs.append(f"{key}: mixed precision needs a GPU; this machine has none")
+    if str(getattr(setup.args, "optim", "")).startswith("paged_") and not cuda:
+        needs.append(f"optim {setup.args.optim}: paged optimizers need CUDA")
+    if (setup.model.attn_implementation or "") in VARLEN_ATTENTION and not cuda:
+        needs.append(f"attn_implementation {setup.model.attn_implementation}: needs a CUDA GPU")
+    return needs
 
 
 def check_quantization_hardware(model, config_path=None) -> None:

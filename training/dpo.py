@@ -75,8 +75,27 @@ def _sft_card(adapter_path: str | None) -> dict:
         return {}
 
 
+def align_reference_dtype(model) -> int:
+    """Give the frozen 'ref' adapter the dtype of the trainable one; returns how many tensors changed.
+
+    Under QLoRA, TRL casts the trainable adapter to bf16 but leaves the copy it adds as 'ref' in
+    fp32, so policy and reference would compute in different precisions (and the reference would
+    cost twice the memory). Same values, same dtype: the step-0 rewards are then exactly zero.
+    """
+    changed = 0
+    for name, param in model.named_parameters():
+        if f".{REF_ADAPTER}." not in name:
+            continue
+        twin = model.get_parameter(name.replace(f".{REF_ADAPTER}.", ".default."))
+        if param.dtype != twin.dtype:
+            param.data = param.data.to(twin.dtype)
+            changed += 1
+    return changed
+
+
 def verify_reference(model, adapter_path: str) -> str:
-    """The frozen 'ref' adapter must exist and equal the SFT adapter, or the reference is the base model."""
+    """The frozen 'ref' adapter must exist and equal the SFT adapter (same dtype, same values),
+    or the reference is not the SFT policy."""
     import torch
 
     config = getattr(model, "peft_config", {})
@@ -89,7 +108,10 @@ def verify_reference(model, adapter_path: str) -> str:
             if param.requires_grad:
                 raise MaeumError(f"the reference adapter is trainable ({name}); the reference would drift")
             twin = model.get_parameter(name.replace(f".{REF_ADAPTER}.", ".default."))
-            if not torch.equal(param.data.to(twin.dtype), twin.data):
+            if param.dtype != twin.dtype:
+                raise MaeumError(f"the reference adapter is {param.dtype} but the policy adapter is {twin.dtype} "
+                                 f"at {name}; the two would not compute the same log-probs at step 0")
+            if not torch.equal(param.data, twin.data):
                 raise MaeumError(f"the reference adapter differs from the SFT adapter at {name}")
             n += 1
     if n == 0:
@@ -154,6 +176,9 @@ def prepare_dpo(setup: TrainingSetup) -> Prepared:
     trainer = _trainer_class()(model=model, ref_model=None, args=args, train_dataset=train_ds,
                                eval_dataset=eval_ds, processing_class=tokenizer, peft_config=peft_config)
     if adapter:
+        cast = align_reference_dtype(trainer.model)
+        if cast:
+            logger.info("cast %d tensors of the frozen reference adapter to the policy adapter's dtype", cast)
         reference = verify_reference(trainer.model, adapter)
     elif model_args.use_peft:
         reference = f"the starting model {model_args.model_name_or_path} (new LoRA adapter disabled)"

@@ -129,9 +129,26 @@ def final_eval(trainer) -> dict | None:
     return trainer.evaluate()
 
 
+def full_state_dict_for_saving(trainer) -> bool:
+    """Under FSDP, gather a full state dict before `save_model` (PEFT's FSDP-QLoRA recipe).
+
+    Training keeps SHARDED_STATE_DICT (fast checkpoints), but saved from shards the adapter comes
+    out empty or split per rank. Accelerate keeps an existing sharded config when only the type
+    changes, so the config is cleared first. Returns whether anything was switched.
+    """
+    if not getattr(trainer, "is_fsdp_enabled", False):
+        return False
+    plugin = trainer.accelerator.state.fsdp_plugin
+    plugin.state_dict_config = None
+    plugin.optim_state_dict_config = None
+    plugin.set_state_dict_type("FULL_STATE_DICT")
+    return True
+
+
 def finish(setup: TrainingSetup, trainer, tokenizer, card: dict, split, clock: Clock) -> None:
     """Adapter (or model) + tokenizer with the chat template + run card + curves, main process only."""
     out = Path(setup.args.output_dir)
+    full_state_dict_for_saving(trainer)
     trainer.save_model(str(out))
     if not trainer.is_world_process_zero():
         return

@@ -17,7 +17,7 @@ import json
 import logging
 from pathlib import Path
 
-from maeum.chat_format import COUNSELLOR_SYSTEM_PROMPT
+from maeum.chat_format import COUNSELLOR_SYSTEM_PROMPT, NATIVE, get_format
 from maeum.errors import ConfigError, DataError
 
 from ..prepare import encode_pair, resolve_source
@@ -76,19 +76,37 @@ def completion_logps(model, tokenizer, prompts: list[list[int]], completions: li
     return out
 
 
+BASE_DEFAULT = object()  # "the base model's own prompt when known, else the adapters' prompt"
+
+
 def evaluate_preferences(*, model: str, adapters: list[str], data: str = "data/seed_preferences.jsonl",
                          heldout_from: str | None = None, chat_format: str | None = None,
                          include_base: bool = True, max_pairs: int | None = None, batch_size: int = 8,
-                         load_in_4bit: bool = False, system_prompt: str | None = COUNSELLOR_SYSTEM_PROMPT
-                         ) -> list[dict]:
-    """One row per stage; see the module docstring for the columns."""
+                         load_in_4bit: bool = False, system_prompt: str | None = COUNSELLOR_SYSTEM_PROMPT,
+                         base_system_prompt: str | None = BASE_DEFAULT) -> list[dict]:
+    """One row per stage; see the module docstring for the columns.
+
+    `system_prompt` is what the adapters were trained with (the counsellor prompt by default);
+    the base row gets `base_system_prompt`: by default the base model's own trained prompt
+    where the format knows it (KULLM3's card: weaker without it), so the base row is fair.
+    """
     pairs = load_pairs(data, heldout_from, max_pairs)
     net, tokenizer, fmt, stages = load_stages(model, adapters, chat_format=chat_format, include_base=include_base,
                                               load_in_4bit=load_in_4bit)
-    encoded = [encode_pair(r["prompt"], r["chosen"], r["rejected"], tokenizer, fmt, system_prompt) for r in pairs]
-    prompts = [e["prompt_ids"] for e in encoded]
+    if base_system_prompt is BASE_DEFAULT:
+        base_system_prompt = NATIVE if get_format(fmt).native_system_prompt else system_prompt
+
+    def encode(prompt_text):
+        return [encode_pair(r["prompt"], r["chosen"], r["rejected"], tokenizer, fmt, prompt_text) for r in pairs]
+
+    encodings = {system_prompt: encode(system_prompt)}
     rows, previous = [], None
     for stage in stages:
+        stage_prompt = base_system_prompt if stage.name == "base" else system_prompt
+        if stage_prompt not in encodings:
+            encodings[stage_prompt] = encode(stage_prompt)
+        encoded = encodings[stage_prompt]
+        prompts = [e["prompt_ids"] for e in encoded]
         with use_stage(net, stage):
             chosen = completion_logps(net, tokenizer, prompts, [e["chosen_ids"] for e in encoded], batch_size)
             rejected = completion_logps(net, tokenizer, prompts, [e["rejected_ids"] for e in encoded], batch_size)
@@ -96,7 +114,9 @@ def evaluate_preferences(*, model: str, adapters: list[str], data: str = "data/s
         norm = [c[0] / c[1] - r[0] / r[1] for c, r in zip(chosen, rejected)]
         row = {"stage": stage.name, "adapter": stage.path, "pairs": len(pairs),
                "acc": _mean([d > 0 for d in diffs]), "margin": _mean(diffs),
-               "acc_per_token": _mean([d > 0 for d in norm]), "margin_per_token": _mean(norm)}
+               "acc_per_token": _mean([d > 0 for d in norm]), "margin_per_token": _mean(norm),
+               "system_prompt": "none" if not stage_prompt else "native" if stage_prompt == NATIVE else
+               ("counsellor" if stage_prompt == COUNSELLOR_SYSTEM_PROMPT else "custom")}
         if previous is not None:
             rewards = [(c[0] - pc[0]) - (r[0] - pr[0]) for c, r, pc, pr in
                        zip(chosen, rejected, previous["chosen"], previous["rejected"])]
