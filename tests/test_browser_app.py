@@ -161,7 +161,10 @@ def _sign_in(page, url: str, nickname: str):
     from playwright.sync_api import expect
 
     page.goto(url)
+    page.get_by_role("tab", name="처음 왔어요").click()  # a new account: nickname + a secret of one's own
     page.get_by_role("textbox", name="닉네임").fill(nickname)
+    page.get_by_role("textbox", name="비밀 문구", exact=True).fill("새벽 세 시의 고요")
+    page.get_by_role("textbox", name="비밀 문구 확인").fill("새벽 세 시의 고요")
     page.get_by_role("button", name="시작하기").click()
     chat = page.get_by_test_id("stChatInputTextArea")
     expect(chat).to_be_visible(timeout=90_000)

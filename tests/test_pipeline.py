@@ -259,7 +259,7 @@ def test_first_styled_sentence_arrives_while_the_model_still_writes(tmp_path, pe
         uid, cid = _start(p, "friend")
         started = time.perf_counter()
         seen = []
-        for event in p.run_turn(cid, "오늘 힘들었어"):
+        for event in p.run_turn(cid, "오늘 회사 이야기 좀 할게"):
             seen.append((event.kind, time.perf_counter() - started, event.text))
         sentences = [s for s in seen if s[0] == "sentence"]
         done_at = seen[-1][1]

@@ -357,6 +357,8 @@ def check_types(cls, values: dict[str, Any], where: dict[str, str]) -> None:
     problems = []
     for key, value in values.items():
         hint = hints.get(key)
+        if key in _BOOL_TEXT_KEYS and isinstance(value, bool):
+            continue  # resume_from_checkpoint: true means "the latest checkpoint"
         if hint is not None and not _fits(hint, value):
             problems.append(f"{key}: expected {_describe(hint)}, got {value!r} ({where.get(key, 'default')})")
     if problems:

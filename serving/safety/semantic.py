@@ -151,7 +151,11 @@ class SemanticSafety:
             w_level, w_crisis, w_flag = _level(window, cfg.window_crisis, cfg.window_flag)
             if LEVELS.index(w_level) > LEVELS.index(level):
                 opinion = SemanticOpinion(w_level, w_crisis, w_flag, "window")
-        return opinion, self.path_probs(vectors)
+        # the path is read from the most worrying chunk: in a long message the ordinary chunks
+        # around it would otherwise outvote the one that matters
+        crisis_index = list(self.message_head.classes).index("crisis") if "crisis" in self.message_head.classes else 0
+        worst = int(self.message_head.predict_proba(vectors)[:, crisis_index].argmax())
+        return opinion, self.path_probs(vectors[worst:worst + 1])
 
 
 # --- training ---------------------------------------------------------------------------------------
