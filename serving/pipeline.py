@@ -175,10 +175,11 @@ class ChatPipeline:
             self.store.set_persona(conversation_id, persona.id)
         assessment = _assess(clean.text)
         emotion = _classify(clean.text)
+        act = _act(clean.text)
         turn_id = self.store.add_turn(conversation_id, clean.text, truncated=clean.truncated, emotion=emotion,
                                       safety_level=assessment[0], safety_reasons=assessment[1])
         yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=assessment[0], notice=clean.notice)
-        yield from self._reply(turn_id, conversation_id, clean.text, emotion, assessment[0], persona, started)
+        yield from self._reply(turn_id, conversation_id, clean.text, emotion, assessment[0], persona, started, act)
 
     def regenerate(self, turn_id: int) -> Iterator[TurnEvent]:
         """Another reply for an existing turn (also the retry after an error).
@@ -199,16 +200,16 @@ class ChatPipeline:
         emotion = (turn.emotion_label, turn.emotion_score or 0.0) if turn.emotion_label else None
         yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=turn.safety_level)
         yield from self._reply(turn_id, turn.conversation_id, turn.user_text, emotion, turn.safety_level, persona,
-                               started)
+                               started, _act(turn.user_text))
 
     # --- internals ------------------------------------------------------------------------------
     def _persona(self, persona_id: str | None):
         return self.personas.get(persona_id or self.settings.default_persona)
 
     def _reply(self, turn_id: int, conversation_id: int, user_text: str, emotion: tuple[str, float] | None,
-               safety: str, persona, started: float) -> Iterator[TurnEvent]:
+               safety: str, persona, started: float, act: str | None = None) -> Iterator[TurnEvent]:
         """The reply events; a reader that leaves early (GeneratorExit) stops generation and is recorded."""
-        inner = self._reply_events(turn_id, conversation_id, user_text, emotion, safety, persona, started)
+        inner = self._reply_events(turn_id, conversation_id, user_text, emotion, safety, persona, started, act)
         finished = False
         try:
             for event in inner:
@@ -221,7 +222,7 @@ class ChatPipeline:
             raise
 
     def _reply_events(self, turn_id: int, conversation_id: int, user_text: str, emotion: tuple[str, float] | None,
-                      safety: str, persona, started: float) -> Iterator[TurnEvent]:
+                      safety: str, persona, started: float, act: str | None = None) -> Iterator[TurnEvent]:
         if safety == "crisis":
             yield from self._crisis_reply(turn_id, conversation_id, persona, started)
             return
@@ -229,7 +230,10 @@ class ChatPipeline:
             from serving.generators.base import GenerationRequest
 
             window = self._window(conversation_id, turn_id, user_text)
-            request = GenerationRequest(window.messages, emotion=emotion[0] if emotion else None,
+            from serving.turn_context import TurnContext
+
+            context = TurnContext(act=act, emotion=emotion[0] if emotion else None, safety=safety)
+            request = GenerationRequest(window.messages, emotion=context.emotion, context=context,
                                         avoid=self.store.conversation_replies(conversation_id))
             engine = self._engine(persona)
         except Exception as exc:  # store or engine trouble before generating
@@ -478,6 +482,16 @@ def _classify(text: str) -> tuple[str, float] | None:
         return result.label, float(result.score)
     except Exception:
         logger.exception("emotion classification failed; continuing without an emotion")
+        return None
+
+
+def _act(text: str) -> str | None:
+    try:
+        from serving.acts import classify_act
+
+        return classify_act(text).act
+    except Exception:
+        logger.exception("message act failed; continuing without one")
         return None
 
 

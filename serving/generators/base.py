@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from maeum.chat_format import COUNSELLOR_SYSTEM_PROMPT
 from maeum.errors import MaeumError
+from serving.turn_context import TurnContext
 
 
 @dataclass
@@ -31,6 +32,7 @@ class GenerationRequest:
     emotion: str | None = None
     avoid: Sequence[str] = field(default_factory=tuple)
     system_prompt: str | None = COUNSELLOR_SYSTEM_PROMPT
+    context: TurnContext | None = None  # act, emotion, safety of the turn (serving.turn_context)
 
     @property
     def user_text(self) -> str:
