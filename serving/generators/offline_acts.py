@@ -24,11 +24,11 @@ ACT_REPLIES: dict[str, list[str]] = {
 
 
 def act_reply(act: str | None, avoid: set[str], normalise) -> str | None:
-    """A reply for `act` this conversation has not had yet; None when the act has no bank."""
+    """A reply for `act` this conversation has not had yet; None when the act has no bank or all were said."""
     bank = ACT_REPLIES.get(act or "")
     if not bank:
         return None
     for reply in bank:
         if normalise(reply) not in avoid:
             return reply
-    return bank[0]
+    return None  # every one was said: compose instead of repeating
