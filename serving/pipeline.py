@@ -214,7 +214,8 @@ class ChatPipeline:
             yield TurnEvent("error", message=UNSAVED_MESSAGE, extra={"unsaved": True})
             return
         yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=level, notice=clean.notice)
-        yield from self._reply(turn_id, conversation_id, clean.text, emotion, level, persona, started, path)
+        yield from self._reply(turn_id, conversation_id, clean.text, emotion, level, persona, started, path,
+                               _act(clean.text))
 
     def regenerate(self, turn_id: int) -> Iterator[TurnEvent]:
         """Another reply for an existing turn (also the retry after an error).
@@ -236,16 +237,17 @@ class ChatPipeline:
         yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=turn.safety_level)
         path = _assess(turn.user_text)[2] if turn.safety_level == "crisis" else None
         yield from self._reply(turn_id, turn.conversation_id, turn.user_text, emotion, turn.safety_level, persona,
-                               started, path)
+                               started, path, _act(turn.user_text))
 
     # --- internals ------------------------------------------------------------------------------
     def _persona(self, persona_id: str | None):
         return self.personas.get(persona_id or self.settings.default_persona)
 
     def _reply(self, turn_id: int, conversation_id: int, user_text: str, emotion: tuple[str, float] | None,
-               safety: str, persona, started: float, path: str | None = None) -> Iterator[TurnEvent]:
+               safety: str, persona, started: float, path: str | None = None,
+               act: str | None = None) -> Iterator[TurnEvent]:
         """The reply events; a reader that leaves early (GeneratorExit) stops generation and is recorded."""
-        inner = self._reply_events(turn_id, conversation_id, user_text, emotion, safety, persona, started, path)
+        inner = self._reply_events(turn_id, conversation_id, user_text, emotion, safety, persona, started, path, act)
         finished = False
         try:
             for event in inner:
@@ -258,7 +260,8 @@ class ChatPipeline:
             raise
 
     def _reply_events(self, turn_id: int, conversation_id: int, user_text: str, emotion: tuple[str, float] | None,
-                      safety: str, persona, started: float, path: str | None = None) -> Iterator[TurnEvent]:
+                      safety: str, persona, started: float, path: str | None = None,
+                      act: str | None = None) -> Iterator[TurnEvent]:
         if safety == "crisis":
             yield from self._crisis_reply(turn_id, conversation_id, persona, started, path)
             return
@@ -268,10 +271,11 @@ class ChatPipeline:
             from serving.turn_context import TurnContext
 
             earlier_levels = [lv for _, lv in self.store.recent_user_turns(conversation_id, turn_id, _SAFETY_WINDOW)]
-            context = TurnContext(emotion=emotion[0] if emotion else None, safety=safety, care=in_care(earlier_levels))
+            context = TurnContext(act=act, emotion=emotion[0] if emotion else None, safety=safety,
+                                  care=in_care(earlier_levels))
 
             window = self._window(conversation_id, turn_id, user_text)
-            request = GenerationRequest(window.messages, emotion=emotion[0] if emotion else None,
+            request = GenerationRequest(window.messages, emotion=context.emotion, context=context,
                                         avoid=self.store.conversation_replies(conversation_id))
             engine = self._engine(persona)
         except Exception as exc:  # store or engine trouble before generating
@@ -549,6 +553,16 @@ def _classify(text: str) -> tuple[str, float] | None:
         return result.label, float(result.score)
     except Exception:
         logger.exception("emotion classification failed; continuing without an emotion")
+        return None
+
+
+def _act(text: str) -> str | None:
+    try:
+        from serving.acts import classify_act
+
+        return classify_act(text).act
+    except Exception:
+        logger.exception("message act failed; continuing without one")
         return None
 
 

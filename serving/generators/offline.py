@@ -33,6 +33,7 @@ from maeum import paths
 from maeum.errors import ConfigError
 
 from .base import BaseGenerator, GenerationRequest
+from .offline_acts import act_reply
 from .offline_compose import (EMPATHY, all_questions, emotion_key, feeling_candidates, generic_sentence,
                               question_candidates, reflect, sentence_parts, topic_of)
 
@@ -297,6 +298,11 @@ class OfflineGenerator(BaseGenerator):
         text = request.user_text
         avoid = [_normalise(a) for a in request.avoid]
         exact = set(avoid)
+        act = request.context.act if request.context else None
+        if act and (request.context.safety == "none"):
+            answered = act_reply(act, exact, _normalise)
+            if answered:
+                return answered
         emotion = request.emotion
         earlier_users = [m["content"] for m in request.messages[:-1] if m["role"] == "user"]
         topic = topic_of(text) or (topic_of(earlier_users[-1]) if earlier_users else None)

@@ -1,0 +1,78 @@
+"""Message act of one user message: rules for the unmistakable, an encoder head for the rest.
+
+The head is a calibrated softmax (serving.semantic) over USE-m3 embeddings of the `train` and
+`ours` splits of data/emotion_acts.tsv, cached on disk keyed by the data; the `test` split is
+never trained on (`maeum eval acts` scores it). Without the encoder (MAEUM_ENCODER=off) the
+rules and `fallback_act` answer alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from serving.acts.labels import ACTS, ActResult
+from serving.acts.rules import fallback_act, rule_act
+
+logger = logging.getLogger(__name__)
+
+
+class ActClassifier:
+    def __init__(self, rows: list[dict[str, str]] | None = None, *, use_cache: bool = True):
+        self._rows = rows
+        self._use_cache = use_cache
+        self._head = None
+        self._lock = threading.Lock()
+
+    def head(self):
+        """The trained head, or None without an encoder or data."""
+        if self._head is None:
+            with self._lock:
+                if self._head is None:
+                    self._head = _train_head(self._rows, self._use_cache) or False
+        return self._head or None
+
+    def classify(self, text: str) -> ActResult:
+        ruled = rule_act(text)
+        if ruled is not None:
+            return ActResult(ruled, 1.0, "rule")
+        head = self.head()
+        if head is not None:
+            from serving.semantic import embed_one
+
+            probabilities = head.proba_dict(embed_one(text))
+            act = max(ACTS, key=lambda a: probabilities.get(a, 0.0))
+            return ActResult(act, round(probabilities[act], 4), "head")
+        return ActResult(fallback_act(text), 0.0, "default")
+
+    __call__ = classify
+
+
+def _train_head(rows, use_cache: bool):
+    from serving.semantic import EncoderUnavailable, cached_embeddings, get_encoder, train_or_load_head
+    from serving.semantic.heads import HeadConfig
+
+    try:
+        encoder = get_encoder()
+    except EncoderUnavailable:
+        return None
+    if rows is None:
+        from serving.acts.data import training_rows
+
+        try:
+            rows = training_rows()
+        except FileNotFoundError:
+            logger.warning("no data/emotion_acts.tsv: message acts come from rules only")
+            return None
+    texts = [r["text"] for r in rows]
+    labels = [r["act"] for r in rows]
+    features = cached_embeddings(texts, namespace="acts", use_cache=use_cache)
+    return train_or_load_head("acts", texts, labels, features=features, encoder_name=encoder.name, classes=ACTS,
+                              config=HeadConfig(l2=1e-4), use_cache=use_cache)
+
+
+_DEFAULT = ActClassifier()
+
+
+def classify_act(text: str) -> ActResult:
+    return _DEFAULT.classify(text)
