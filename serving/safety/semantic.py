@@ -41,7 +41,7 @@ class SemanticConfig:
     # Chosen by `maeum safety cv` (held-out writer; docs/safety.md): the highest crisis recall with
     # pooled false crisis <= 5% that keeps our own set at >= 95% crisis recall.
     message_crisis: float = 0.95
-    message_flag: float = 0.90
+    message_flag: float = 0.96
     window_crisis: float = 0.95
     window_flag: float = 0.90
     window_turns: int = 3  # previous user messages read with the new one
