@@ -37,12 +37,33 @@ def test_offline_generator_answers_acts_as_such():
     from serving.generators.offline import OfflineGenerator
 
     gen = OfflineGenerator()
-    def reply(text, act):
-        return gen.choose(GenerationRequest([{"role": "user", "content": text}], context=TurnContext(act=act)))
+    def reply(text, act, emotion=None):
+        return gen.choose(GenerationRequest([{"role": "user", "content": text}], emotion=emotion,
+                                            context=TurnContext(act=act, emotion=emotion)))
     assert "AI" in reply("너는 누구야?", "bot_question")
     assert "안녕" in reply("안녕", "greeting") or "반가" in reply("안녕", "greeting")
-    assert "축하" in reply("합격했어요!", "good_news") or "기뻐" in reply("합격했어요!", "good_news")
+    assert "축하" in reply("합격했어요!", "good_news", "기쁨") or "기뻐" in reply("합격했어요!", "good_news", "기쁨")
+    # good news read from a sad message is not answered with joy
+    assert "기뻐" not in reply("혼자 산 지 2년 됐어요", "good_news", "슬픔")
     first = reply("안녕", "greeting")
     again = gen.choose(GenerationRequest([{"role": "user", "content": "안녕"}], avoid=[first],
                                          context=TurnContext(act="greeting")))
     assert again != first
+
+
+def test_a_misread_act_never_answers_pain_with_a_stock_reply(tmp_path):
+    """A widow's "혼자 산 지 2년" once got "정말 좋은 소식이네요!": stock act replies need a calm feeling."""
+    from serving.config import ServingSettings
+    from serving.pipeline import ChatPipeline
+
+    pipe = ChatPipeline(ServingSettings(database_url=f"sqlite:///{tmp_path}/acts.db"))
+    user = pipe.store.get_or_create_user("acts")
+    conversation = pipe.start_conversation(user, "counselor")
+    replies = []
+    for message in ["안녕하세요", "남편 먼저 보내고 혼자 산 지 2년 됐어요"]:
+        replies += [e.reply for e in pipe.run_turn(conversation, message) if e.kind == "done"]
+    assert "좋은 소식" not in replies[1] and "반가워요" not in replies[1]
+    good = pipe.start_conversation(user, "counselor")
+    [reply] = [e.reply for e in pipe.run_turn(good, "오늘 시험 합격했어요!") if e.kind == "done"]
+    assert "좋은 소식" in reply or "축하" in reply or "기뻐" in reply
+    pipe.close()

@@ -299,7 +299,7 @@ class OfflineGenerator(BaseGenerator):
         avoid = [_normalise(a) for a in request.avoid]
         exact = set(avoid)
         act = request.context.act if request.context else None
-        if act and (request.context.safety == "none"):
+        if act and request.context.safety == "none" and _act_fits_feeling(act, request.emotion):
             answered = act_reply(act, exact, _normalise)
             if answered:
                 return answered
@@ -368,3 +368,14 @@ def _classify(text: str) -> str | None:
     except Exception:  # emotion is a ranking hint here, never a reason to fail
         logger.debug("emotion classification failed for a corpus question", exc_info=True)
         return None
+
+
+_CALM = (None, "중립", "기쁨")
+
+
+def _act_fits_feeling(act: str, emotion: str | None) -> bool:
+    """A stock act reply only when the feeling agrees: a misread act must never answer pain with
+    "좋은 소식이네요" (a widow's "혼자 산 지 2년" read as good news) or with a greeting."""
+    if act == "good_news":
+        return emotion == "기쁨"
+    return emotion in _CALM
