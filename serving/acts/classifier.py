@@ -49,12 +49,10 @@ class ActClassifier:
 
 
 def _train_head(rows, use_cache: bool):
-    from serving.semantic import EncoderUnavailable, cached_embeddings, get_encoder, train_or_load_head
-    from serving.semantic.heads import HeadConfig
+    from serving.semantic import encoder_available
+    from serving.semantic.heads import HeadConfig, head_on_texts
 
-    try:
-        encoder = get_encoder()
-    except EncoderUnavailable:
+    if not encoder_available():
         return None
     if rows is None:
         from serving.acts.data import training_rows
@@ -64,11 +62,8 @@ def _train_head(rows, use_cache: bool):
         except FileNotFoundError:
             logger.warning("no data/emotion_acts.tsv: message acts come from rules only")
             return None
-    texts = [r["text"] for r in rows]
-    labels = [r["act"] for r in rows]
-    features = cached_embeddings(texts, namespace="acts", use_cache=use_cache)
-    return train_or_load_head("acts", texts, labels, features=features, encoder_name=encoder.name, classes=ACTS,
-                              config=HeadConfig(l2=1e-4), use_cache=use_cache)
+    return head_on_texts("acts", [r["text"] for r in rows], [r["act"] for r in rows], classes=ACTS,
+                         config=HeadConfig(l2=1e-4), use_cache=use_cache)
 
 
 _DEFAULT = ActClassifier()

@@ -239,11 +239,10 @@ def _model_cache_path(rows):
 
 
 def _train_encoder_head(rows):
-    from serving.semantic import EncoderUnavailable, cached_embeddings, get_encoder, train_or_load_head
+    from serving.semantic import encoder_available
+    from serving.semantic.heads import head_on_texts
 
-    try:
-        encoder = get_encoder()
-    except EncoderUnavailable:
+    if not encoder_available():
         return None
     if rows is None:
         try:
@@ -253,10 +252,7 @@ def _train_encoder_head(rows):
             rows = read_labelled(data_file(TRAINING_FILE), EMOTIONS) + _acts_rows()
         except Exception:  # noqa: BLE001 - no data shipped
             return None
-    texts, labels = [r["text"] for r in rows], [r["label"] for r in rows]
-    features = cached_embeddings(texts, namespace="emotion")
-    return train_or_load_head("emotion", texts, labels, features=features, encoder_name=encoder.name,
-                              classes=EMOTIONS)
+    return head_on_texts("emotion", [r["text"] for r in rows], [r["label"] for r in rows], classes=EMOTIONS)
 
 
 def _acts_rows() -> list[dict[str, str]]:

@@ -114,6 +114,21 @@ def train_or_load_head(name: str, texts: Sequence[str], labels: Sequence[str], *
     return head
 
 
+def head_on_texts(name: str, texts: Sequence[str], labels: Sequence[str], *, classes: Sequence[str] | None = None,
+                  config: HeadConfig | None = None, use_cache: bool = True) -> SoftmaxHead | None:
+    """A head on the shared encoder's embeddings of `texts` (both cached on disk); None without an encoder."""
+    from serving.semantic.cache import cached_embeddings
+    from serving.semantic.encoder import EncoderUnavailable, get_encoder
+
+    try:
+        encoder = get_encoder()
+    except EncoderUnavailable:
+        return None
+    features = cached_embeddings(texts, namespace=name, use_cache=use_cache)
+    return train_or_load_head(name, texts, labels, features=features, encoder_name=encoder.name,
+                              config=config, classes=classes, use_cache=use_cache)
+
+
 def _softmax(z: np.ndarray) -> np.ndarray:
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
