@@ -28,6 +28,7 @@ the whole-reply output check changed something).
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Iterator
@@ -83,7 +84,11 @@ UNSAVED_MESSAGE = "지금은 메시지를 저장하지 못해서 보내지 않�
 
 class _TimedPieces:
     """Wraps the generator's stream: measures the time spent waiting on it, and ends it at the
-    deadline (a `time.perf_counter()` value) or after `max_chars` characters (`stop_reason`)."""
+    deadline (a `time.perf_counter()` value) or after `max_chars` characters (`stop_reason`).
+
+    With a finite deadline the stream is read on a helper thread, so a generator that stalls
+    between pieces (a server that stops sending) is still cut at the deadline, not at its next piece.
+    """
 
     def __init__(self, pieces: Iterator[str], deadline: float = float("inf"), max_chars: int | None = None):
         self._pieces = pieces
@@ -92,6 +97,7 @@ class _TimedPieces:
         self.deadline, self.max_chars = deadline, max_chars
         self.chars = 0
         self.stop_reason: str | None = None
+        self._reader: _StreamReader | None = _StreamReader(pieces) if deadline != float("inf") else None
 
     def __iter__(self):
         return self
@@ -103,7 +109,13 @@ class _TimedPieces:
             raise StopIteration
         start = time.perf_counter()
         try:
-            piece = next(self._pieces)
+            if self._reader is None:
+                piece = next(self._pieces)
+            else:
+                piece = self._reader.next_before(self.deadline)
+                if piece is None:  # nothing came before the deadline
+                    self._cut("deadline")
+                    raise StopIteration
         finally:
             self.waiting += time.perf_counter() - start
         if self.first_piece_at is None:
@@ -121,9 +133,58 @@ class _TimedPieces:
         self.close()
 
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.stop()
+            return
         close = getattr(self._pieces, "close", None)
         if close is not None:
             close()
+
+
+_END = object()
+
+
+class _StreamReader:
+    """Reads a piece iterator on a daemon thread into a queue. `stop()` asks the thread to close
+    the iterator as soon as its current `next()` returns (a generator cannot be closed from
+    another thread while it runs)."""
+
+    def __init__(self, pieces: Iterator[str]):
+        self._pieces = pieces
+        self._queue: queue.Queue = queue.Queue()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="maeum-stream-reader", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            for piece in self._pieces:
+                if self._stopped.is_set():
+                    break
+                self._queue.put(("piece", piece))
+            self._queue.put(("end", _END))
+        except BaseException as exc:  # handed to the reader's thread, raised there
+            self._queue.put(("error", exc))
+        finally:
+            if self._stopped.is_set():
+                close = getattr(self._pieces, "close", None)
+                if close is not None:
+                    close()
+
+    def next_before(self, deadline: float) -> str | None:
+        """The next piece; None at the deadline; StopIteration at the end; the stream's own error."""
+        try:
+            kind, value = self._queue.get(timeout=max(0.0, deadline - time.perf_counter()))
+        except queue.Empty:
+            return None
+        if kind == "piece":
+            return value
+        if kind == "end":
+            raise StopIteration
+        raise value
+
+    def stop(self) -> None:
+        self._stopped.set()
 
 
 class ChatPipeline:
