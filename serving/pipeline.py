@@ -39,7 +39,7 @@ from serving.config import ServingSettings
 
 if TYPE_CHECKING:
     from serving.generators.base import Generator
-    from serving.store import Store
+    from serving.store import HistoryItem, Store, TurnInputs
 
 logger = logging.getLogger(__name__)
 
@@ -255,14 +255,15 @@ class ChatPipeline:
         from serving.store.errors import NotFound
 
         try:
-            conversation = self.store.get_conversation(conversation_id)
+            inputs = self.store.turn_inputs(conversation_id, recent=_SAFETY_WINDOW)  # the turn's one read
+            conversation = inputs.conversation
             persona = self._persona(persona_id or conversation.persona_id)
             if persona.id != conversation.persona_id:
                 self.store.set_persona(conversation_id, persona.id)
             # Safety reads everything the user sent (truncation is for the model's context only) and
             # the earlier user messages of this conversation.
             full_text = sanitize(user_text, len(user_text) + 1).text if clean.truncated else clean.text
-            earlier = [text for text, _ in self.store.recent_user_turns(conversation_id, limit=_SAFETY_WINDOW)]
+            earlier = [text for text, _ in inputs.recent]
             level, reasons, path = _assess(full_text, earlier, self._judge)
             emotion = _classify(clean.text)
             turn_id = self.store.add_turn(conversation_id, clean.text, truncated=clean.truncated, emotion=emotion,
@@ -276,7 +277,7 @@ class ChatPipeline:
             return
         yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=level, notice=clean.notice)
         yield from self._reply(turn_id, conversation_id, clean.text, emotion, level, persona, started, path,
-                               _act(clean.text))
+                               _act(clean.text), inputs)
 
     def regenerate(self, turn_id: int) -> Iterator[TurnEvent]:
         """Another reply for an existing turn (also the retry after an error).
@@ -306,9 +307,10 @@ class ChatPipeline:
 
     def _reply(self, turn_id: int, conversation_id: int, user_text: str, emotion: tuple[str, float] | None,
                safety: str, persona, started: float, path: str | None = None,
-               act: str | None = None) -> Iterator[TurnEvent]:
+               act: str | None = None, inputs: TurnInputs | None = None) -> Iterator[TurnEvent]:
         """The reply events; a reader that leaves early (GeneratorExit) stops generation and is recorded."""
-        inner = self._reply_events(turn_id, conversation_id, user_text, emotion, safety, persona, started, path, act)
+        inner = self._reply_events(turn_id, conversation_id, user_text, emotion, safety, persona, started, path, act,
+                                   inputs)
         finished = False
         try:
             for event in inner:
@@ -322,7 +324,9 @@ class ChatPipeline:
 
     def _reply_events(self, turn_id: int, conversation_id: int, user_text: str, emotion: tuple[str, float] | None,
                       safety: str, persona, started: float, path: str | None = None,
-                      act: str | None = None) -> Iterator[TurnEvent]:
+                      act: str | None = None, inputs: TurnInputs | None = None) -> Iterator[TurnEvent]:
+        """`inputs`: what run_turn read before storing the turn (the same as reading now, without the
+        new turn); None (regenerate) reads them here."""
         if safety == "crisis":
             yield from self._crisis_reply(turn_id, conversation_id, persona, started, path)
             return
@@ -331,13 +335,15 @@ class ChatPipeline:
             from serving.safety.care import in_care
             from serving.turn_context import TurnContext
 
-            earlier_levels = [lv for _, lv in self.store.recent_user_turns(conversation_id, turn_id, _SAFETY_WINDOW)]
+            if inputs is None:
+                inputs = self.store.turn_inputs(conversation_id, before_turn_id=turn_id, recent=_SAFETY_WINDOW)
+            earlier_levels = [lv for _, lv in inputs.recent]
             context = TurnContext(act=act, emotion=emotion[0] if emotion else None, safety=safety,
                                   care=in_care(earlier_levels))
 
-            window = self._window(conversation_id, turn_id, user_text)
+            window = self._window(inputs.history, user_text)
             request = GenerationRequest(window.messages, emotion=context.emotion, context=context,
-                                        avoid=self.store.conversation_replies(conversation_id))
+                                        avoid=inputs.replies)
             engine = self._engine(persona)
         except Exception as exc:  # store or engine trouble before generating
             yield self._fail(turn_id, exc)
@@ -464,14 +470,13 @@ class ChatPipeline:
                         latency_ms=latency_ms, crisis=True,
                         extra={"first_sentence_ms": latency_ms, "generation_ms": 0.0, "overhead_ms": latency_ms})
 
-    def _window(self, conversation_id: int, turn_id: int, user_text: str):
+    def _window(self, history: list[HistoryItem], user_text: str):
         from serving.history import build_window, drop_oldest, effective_budget
 
         g = self.generator
         system_tokens = g.count_tokens(_system_prompt()) if g.context_window else 0
         budget = effective_budget(self.settings.history_token_budget, context_window=g.context_window,
                                   max_new_tokens=self.settings.sampling.max_new_tokens, system_tokens=system_tokens)
-        history = self.store.history(conversation_id, before_turn_id=turn_id)
         window = build_window(history, user_text, budget=budget, count_tokens=g.count_tokens)
         exact = getattr(g, "prompt_tokens", None)
         if exact is not None and g.context_window:

@@ -180,3 +180,22 @@ def test_in_memory_sqlite_and_paths(tmp_path):
     nested = tmp_path / "new" / "folder" / "m.db"
     Store(f"sqlite:///{nested}").close()  # creates the folder
     assert nested.exists()
+
+
+def test_a_turn_opens_three_transactions(tmp_path):
+    """One read for everything the reply needs, the user's message, the reply (it was seven)."""
+    from sqlalchemy import event
+
+    from serving.config import ServingSettings
+    from serving.pipeline import ChatPipeline
+
+    p = ChatPipeline(ServingSettings.load(env={}, database_url=f"sqlite:///{tmp_path / 'tx.db'}"))
+    uid = p.store.get_or_create_user("거래")
+    cid = p.start_conversation(uid, "counselor")
+    list(p.run_turn(cid, "안녕하세요"))
+    begins = []
+    event.listen(p.store.engine, "begin", lambda conn: begins.append(1))
+    events = list(p.run_turn(cid, "요즘 잠을 잘 못 자요"))
+    assert events[-1].kind == "done"
+    assert len(begins) == 3
+    p.close()

@@ -42,7 +42,7 @@ from .models import SCHEMA_VERSION, Conversation, EmotionLog, Feedback, Reply, T
 logger = logging.getLogger(__name__)
 
 __all__ = ["Store", "StoreError", "NotFound", "ConversationSummary", "TurnView", "ReplyView", "EmotionPoint",
-           "ConversationInfo", "TurnInfo", "HistoryItem", "SCHEMA_VERSION"]
+           "ConversationInfo", "TurnInfo", "HistoryItem", "TurnInputs", "SCHEMA_VERSION"]
 
 TITLE_CHARS = 40
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -206,6 +206,16 @@ class HistoryItem:
     turn_id: int
     user_text: str
     reply: str  # the raw text of the shown (latest) reply version
+
+
+@dataclass(frozen=True)
+class TurnInputs:
+    """Everything the pipeline reads before a reply, from one read transaction."""
+
+    conversation: ConversationInfo
+    recent: list[tuple[str, str]]  # (user text, safety level) of the last user turns, oldest first
+    history: list[HistoryItem]  # earlier turns with a reply, oldest first
+    replies: list[str]  # raw text of every reply version in the conversation
 
 
 def _is_memory_sqlite(url) -> bool:
@@ -441,31 +451,29 @@ class Store:
     def history(self, conversation_id: int, before_turn_id: int | None = None) -> list[HistoryItem]:
         """Earlier turns that have a reply, oldest first, each with its shown reply's raw text."""
         with self._session() as s:
-            latest = (select(Reply.turn_id, func.max(Reply.id).label("rid"))
-                      .join(Turn, Turn.id == Reply.turn_id).where(Turn.conversation_id == conversation_id)
-                      .group_by(Reply.turn_id).subquery())
-            q = (select(Turn.id, Turn.user_text, Reply.raw)
-                 .join(latest, latest.c.turn_id == Turn.id).join(Reply, Reply.id == latest.c.rid)
-                 .where(Turn.conversation_id == conversation_id).order_by(Turn.id))
-            if before_turn_id is not None:
-                q = q.where(Turn.id < before_turn_id)
-            return [HistoryItem(*row) for row in s.execute(q).all()]
+            return _history(s, conversation_id, before_turn_id)
 
     def recent_user_turns(self, conversation_id: int, before_turn_id: int | None = None,
                           limit: int = 3) -> list[tuple[str, str]]:
         """(user text, safety level) of the last `limit` user turns, oldest first (for safety's window)."""
         with self._session() as s:
-            q = select(Turn.user_text, Turn.safety_level).where(Turn.conversation_id == conversation_id)
-            if before_turn_id is not None:
-                q = q.where(Turn.id < before_turn_id)
-            rows = s.execute(q.order_by(Turn.id.desc()).limit(limit)).all()
-            return [(text, level) for text, level in reversed(rows)]
+            return _recent_user_turns(s, conversation_id, before_turn_id, limit)
 
     def conversation_replies(self, conversation_id: int) -> list[str]:
         """Raw text of every reply version in the conversation (so retrieval never repeats one)."""
         with self._session() as s:
-            return list(s.scalars(select(Reply.raw).join(Turn, Turn.id == Reply.turn_id)
-                                  .where(Turn.conversation_id == conversation_id).order_by(Reply.id)))
+            return _conversation_replies(s, conversation_id)
+
+    def turn_inputs(self, conversation_id: int, before_turn_id: int | None = None, recent: int = 3) -> TurnInputs:
+        """The conversation, its last `recent` user turns, its history and its replies in one read
+        (a turn used to open five read transactions for these)."""
+        with self._session() as s:
+            conv = s.get(Conversation, conversation_id)
+            if conv is None:
+                raise NotFound(f"no conversation {conversation_id}")
+            return TurnInputs(ConversationInfo(conv.id, conv.user_id, conv.persona_id, conv.title, conv.flagged),
+                              _recent_user_turns(s, conversation_id, before_turn_id, recent),
+                              _history(s, conversation_id, before_turn_id), _conversation_replies(s, conversation_id))
 
     @_retry_write
     def add_reply(self, turn_id: int, *, raw: str, styled: str, persona_id: str, style_engine: str | None = None,
@@ -544,6 +552,32 @@ class Store:
         with self._session() as s:
             return {m.__tablename__: s.scalar(select(func.count()).select_from(m))
                     for m in (User, Conversation, Turn, Reply, Feedback, EmotionLog)}
+
+
+def _history(s: Session, conversation_id: int, before_turn_id: int | None) -> list[HistoryItem]:
+    latest = (select(Reply.turn_id, func.max(Reply.id).label("rid"))
+              .join(Turn, Turn.id == Reply.turn_id).where(Turn.conversation_id == conversation_id)
+              .group_by(Reply.turn_id).subquery())
+    q = (select(Turn.id, Turn.user_text, Reply.raw)
+         .join(latest, latest.c.turn_id == Turn.id).join(Reply, Reply.id == latest.c.rid)
+         .where(Turn.conversation_id == conversation_id).order_by(Turn.id))
+    if before_turn_id is not None:
+        q = q.where(Turn.id < before_turn_id)
+    return [HistoryItem(*row) for row in s.execute(q).all()]
+
+
+def _recent_user_turns(s: Session, conversation_id: int, before_turn_id: int | None,
+                       limit: int) -> list[tuple[str, str]]:
+    q = select(Turn.user_text, Turn.safety_level).where(Turn.conversation_id == conversation_id)
+    if before_turn_id is not None:
+        q = q.where(Turn.id < before_turn_id)
+    rows = s.execute(q.order_by(Turn.id.desc()).limit(limit)).all()
+    return [(text, level) for text, level in reversed(rows)]
+
+
+def _conversation_replies(s: Session, conversation_id: int) -> list[str]:
+    return list(s.scalars(select(Reply.raw).join(Turn, Turn.id == Reply.turn_id)
+                          .where(Turn.conversation_id == conversation_id).order_by(Reply.id)))
 
 
 def _reply_view(reply: Reply, rating: int | None) -> ReplyView:
