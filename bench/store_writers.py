@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import argparse
+import collections
 import os
 import statistics
 import tempfile
@@ -67,6 +68,7 @@ def turns_not_lost(url: str, writers: int, turns: int) -> str:
     p = ChatPipeline(ServingSettings(database_url=url))
     list(p.run_turn(p.start_conversation(p.store.get_or_create_user("warm"), "counselor"), "안녕"))  # warm
     counts = {"done": 0, "unsaved": 0, "other": 0}
+    other: collections.Counter = collections.Counter()  # what the other errors said
     lock = threading.Lock()
     owners = []
 
@@ -82,6 +84,8 @@ def turns_not_lost(url: str, writers: int, turns: int) -> str:
                 kind = "done" if last.kind == "done" else "unsaved" if last.extra.get("unsaved") else "other"
                 with lock:
                     counts[kind] += 1
+                    if kind == "other":
+                        other[f"{last.kind}: {last.message}"] += 1
                 if kind != "unsaved":
                     break
 
@@ -97,7 +101,7 @@ def turns_not_lost(url: str, writers: int, turns: int) -> str:
     p.close()
     return (f"{p.store.dialect}: {writers} writers x {turns} turns = {sent} sent in {seconds:.0f} s; "
             f"stored {stored}, replies done {counts['done']}, reported unsaved {counts['unsaved']} "
-            f"(resent), other errors {counts['other']}, lost {sent - stored}")
+            f"(resent), other errors {counts['other']} {dict(other) or ''}, lost {sent - stored}")
 
 
 def main() -> None:
