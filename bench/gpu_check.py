@@ -397,6 +397,19 @@ def run_stage(name: str, spec: dict, log) -> dict:
     return json.loads(lines[-1][len("RESULT "):])
 
 
+def preflight() -> list[str]:
+    """What this machine lacks for the run, found in seconds (before any device time is spent on stages)."""
+    import importlib
+
+    problems = []
+    for module in ("trl", "peft", "datasets", "bitsandbytes", "pydantic", "transformers", "accelerate"):
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # noqa: BLE001 - any import failure is a missing wheel
+            problems.append(f"import {module}: {type(exc).__name__}: {exc}"[:300])
+    return problems
+
+
 def versions() -> dict:
     import importlib.metadata as md
 
@@ -481,6 +494,11 @@ def main() -> int:
         raise SystemExit("gpu_check needs a CUDA GPU (bitsandbytes 4-bit, bf16); use --smoke on a CPU")
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    problems = preflight()
+    if problems:  # e.g. the wheels from bench/prepare_gpu_wheels.sh were not installed
+        (out_dir / "gpu_check.json").write_text(json.dumps({"preflight": problems, "versions": versions()},
+                                                           indent=2), encoding="utf-8")
+        raise SystemExit("gpu_check cannot start:\n  " + "\n  ".join(problems))
     device = torch.cuda.get_device_name(0) if not args.smoke else \
         f"CPU ({platform.machine()}, {os.cpu_count()} cores)"
     started = time.perf_counter()
