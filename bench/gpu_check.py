@@ -169,7 +169,7 @@ def step_timer():
 def _train_overrides(spec: dict, output_dir: str) -> dict:
     values = {"max_steps": spec["steps"], "logging_steps": 1, "save_strategy": "no", "eval_strategy": "no",
               "eval_on_start": False, "test_split_size": 0, "report_to": "none", "output_dir": output_dir,
-              "dataloader_num_workers": 0, "disable_tqdm": True}
+              "dataloader_num_workers": 0, "disable_tqdm": True, "run_card_samples": 1}
     if spec["smoke"]:  # the CPU: fp32 compute, no paged optimizer, no mixed precision
         values.update(dtype="float32", bf16=False, fp16=False, optim="adamw_torch", use_cpu=True,
                       activation_checkpointing=False, per_device_train_batch_size=2, gradient_accumulation_steps=1,

@@ -192,6 +192,11 @@ def prepare_dpo(setup: TrainingSetup) -> Prepared:
 
 def run_dpo(setup: TrainingSetup, callbacks=()) -> runs.RunResult:
     """Train and write the output folder; `callbacks` (TrainerCallback) watch the run (bench/gpu_check.py)."""
+    with runs.removed_on_failure(setup.args):
+        return _run_dpo(setup, callbacks)
+
+
+def _run_dpo(setup: TrainingSetup, callbacks) -> runs.RunResult:
     prep = prepare_dpo(setup)
     args, trainer = setup.args, prep.trainer
     for callback in callbacks:

@@ -71,6 +71,11 @@ def prepare_sft(setup: TrainingSetup) -> Prepared:
 
 def run_sft(setup: TrainingSetup, callbacks=()) -> runs.RunResult:
     """Train and write the output folder; `callbacks` (TrainerCallback) watch the run (bench/gpu_check.py)."""
+    with runs.removed_on_failure(setup.args):
+        return _run_sft(setup, callbacks)
+
+
+def _run_sft(setup: TrainingSetup, callbacks) -> runs.RunResult:
     prep = prepare_sft(setup)
     args, trainer = setup.args, prep.trainer
     for callback in callbacks:
