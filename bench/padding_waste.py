@@ -14,8 +14,9 @@ Recipes (what the padding costs in processed token positions):
 
 - ``max_length``: every row padded to max_length (the common notebook recipe);
 - ``dynamic``: random batches padded to their longest row (transformers' default collator);
-- ``grouped``: length-grouped batches (megabatches of 50 batches sorted by length, as
-  transformers' LengthGroupedSampler; maeum's shipped `group_by_length`);
+- ``grouped``: length-grouped batches as transformers' LengthGroupedSampler forms them (maeum's
+  shipped `group_by_length`): random megabatches of min(rows / (4 batches), 50) batches, each
+  sorted by length, so small data sets are grouped only a little;
 - ``packed``: TRL's best-fit-decreasing packing into max_length rows, padding-free (no padding
   positions at all with flash-attention's varlen kernels; `fill` is how full the rows are).
 
@@ -98,7 +99,7 @@ def waste(lengths: list[int], batch_size: int, max_length: int, seed: int = 0) -
     for _ in range(5):  # five shuffles, averaged
         rng.shuffle(order)
         dynamic.append(padded([order[i:i + batch_size] for i in range(0, len(order), batch_size)]))
-        mega = 50 * batch_size
+        mega = max(1, min(len(order) // (batch_size * 4), 50)) * batch_size  # as transformers picks it
         groups = []
         for i in range(0, len(order), mega):
             block = sorted(order[i:i + mega], reverse=True)
