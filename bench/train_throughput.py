@@ -1,10 +1,10 @@
-"""SFT (and, on a GPU, DPO) training throughput: maeum's recipe vs the common notebook recipe.
+"""SFT training throughput on the CPU: maeum's recipe vs the common notebook recipe, side by side.
 
-    python bench/train_throughput.py                 # CPU: tiny model, SFT recipes side by side
-    python bench/train_throughput.py --gpu           # GPU: random EEVE-shape model in 4-bit, SFT + DPO
+    python bench/train_throughput.py --repeats 5            # SFT recipes, alternating A B A B ...
+    python bench/train_throughput.py --repeats 5 --dpo      # + DPO, shared vs second-copy reference
 
-Both SFT recipes train the same LoRA on the same model over the same conversations (the bundled
-seed data rendered in the EEVE chat format), one pass, same batch size:
+Both SFT recipes train the same LoRA on the same tiny model over the same conversations (the
+bundled seed data rendered in the EEVE chat format), one pass, same batch size:
 
 - ``maeum``: pre-rendered input_ids + assistant masks through TRL's SFTTrainer with the shipped
   settings: dynamic padding to the longest row of the batch and length-grouped batches
@@ -14,15 +14,13 @@ seed data rendered in the EEVE chat format), one pass, same batch size:
   ``transformers.Trainer`` with ``DataCollatorForLanguageModeling(mlm=False)``: every row padded
   to ``max_length``, no packing.
 
-Throughput is real (non-pad) tokens per second of training wall time; each recipe runs
-``--repeats`` times, alternating, and the fastest run of each is kept (the machine may be shared).
+Tokens are counted the same way for both, from the batches the trainer actually received: real
+tokens (attention mask) and processed tokens (every position, padding included). Each run is
+timed in wall-clock seconds and in process CPU seconds (user + system, all threads) around
+``trainer.train()``; the recipes alternate, each in a fresh process, and the table gives the
+median of the repeats and every run (the machine may be shared: CPU time is the steadier figure).
 
-GPU mode (``--gpu``) builds a random-weight LlamaForCausalLM of EEVE-10.8B's exact shape (48
-layers, hidden 4096, intermediate 14336, 32 heads, 8 KV heads, vocab 40960), saves it once in
-bf16 (about 22 GB, under ``--cache``), loads it in 4-bit NF4 and measures, each in its own
-process so peak memory is clean: SFT tokens/s and peak memory for both recipes, DPO tokens/s and
-peak memory with the shared-base reference (SFT adapter loaded twice), and DPO peak memory with
-a second 4-bit copy of the model as reference.
+The GPU measurements (EEVE-10.8B's shape in 4-bit, SFT + DPO + serving) are bench/gpu_check.py.
 """
 
 from __future__ import annotations
@@ -40,12 +38,6 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("TQDM_DISABLE", "1")
-
-EEVE_SHAPE = dict(hidden_size=4096, intermediate_size=14336, num_hidden_layers=48, num_attention_heads=32,
-                  num_key_value_heads=8, head_dim=128, vocab_size=40960, max_position_embeddings=4096,
-                  rope_theta=10000.0, rms_norm_eps=1e-5, tie_word_embeddings=False, hidden_act="silu",
-                  bos_token_id=1, eos_token_id=32000, pad_token_id=2)
-
 
 # --------------------------------------------------------------------------- data
 
@@ -80,34 +72,11 @@ def tiny_model_path() -> str:
     return str(tiny_model_dir())
 
 
-def eeve_shape_path(cache: Path) -> str:
-    """A random-weight EEVE-shape model saved once in bf16 (the 4-bit load quantizes it)."""
+def load(path: str):
     import torch
-    from transformers import AutoModelForCausalLM, LlamaConfig
+    from transformers import AutoModelForCausalLM
 
-    folder = cache / "eeve-shape-random"
-    if (folder / "config.json").is_file():
-        return str(folder)
-    print(f"building a random EEVE-shape model in {folder} (about 22 GB, once)", flush=True)
-    torch.manual_seed(0)
-    config = LlamaConfig(**EEVE_SHAPE)
-    with torch.device("cuda" if torch.cuda.is_available() else "cpu"):  # random init is fast on the GPU
-        model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16)
-    model.save_pretrained(folder, max_shard_size="5GB")
-    del model
-    return str(folder)
-
-
-def load(path: str, quantize: bool, dtype):
-    from transformers import AutoModelForCausalLM, BitsAndBytesConfig
-
-    kwargs = {"dtype": dtype}
-    if quantize:
-        kwargs["quantization_config"] = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4",
-                                                           bnb_4bit_use_double_quant=True,
-                                                           bnb_4bit_compute_dtype=dtype)
-        kwargs["device_map"] = {"": 0}
-    return AutoModelForCausalLM.from_pretrained(path, **kwargs)
+    return AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32)
 
 
 def lora():
@@ -119,41 +88,59 @@ def lora():
 # --------------------------------------------------------------------------- one measurement
 
 
-def _peak_reset():
-    import torch
+def cpu_seconds() -> float:
+    import resource
 
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
-        torch.cuda.reset_peak_memory_stats()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
-def _peak_gib():
-    import torch
+class TokenCount:
+    """Wraps a trainer's collator: counts real (attention-mask) and processed (all) token positions."""
 
-    return round(torch.cuda.max_memory_allocated() / 2**30, 2) if torch.cuda.is_available() else None
+    def __init__(self, collator):
+        self.collator, self.real, self.processed = collator, 0, 0
+
+    def __call__(self, features):
+        batch = self.collator(features)
+        ids = batch["input_ids"]
+        mask = batch.get("attention_mask")
+        self.processed += ids.numel()
+        self.real += int(mask.sum()) if mask is not None else ids.numel()  # padding-free: no padding at all
+        return batch
+
+
+def timed_train(trainer) -> dict:
+    """One pass: wall and CPU seconds around train(), tokens as the collator delivered them."""
+    counter = TokenCount(trainer.data_collator)
+    trainer.data_collator = counter
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    trainer.train()
+    wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+    return {"steps": trainer.state.global_step, "real_tokens": counter.real, "processed_tokens": counter.processed,
+            "padding": round(1 - counter.real / counter.processed, 3), "wall_s": round(wall, 2),
+            "cpu_s": round(cpu, 2), "real_tok_per_wall_s": round(counter.real / wall, 1),
+            "real_tok_per_cpu_s": round(counter.real / cpu, 1)}
 
 
 def sft_worker(recipe: str, spec: dict) -> dict:
-    """Train one pass with `recipe`; return tokens/s (real tokens) and peak memory."""
+    """Train one pass with `recipe`; return its tokens and times (`timed_train`)."""
     import torch
     from datasets import Dataset
     from transformers import AutoTokenizer
 
     from maeum.chat_format import chat_template
 
-    gpu = torch.cuda.is_available() and spec["gpu"]
-    dtype = torch.bfloat16 if gpu else torch.float32
+    torch.manual_seed(0)
     tokenizer = AutoTokenizer.from_pretrained(spec["tokenizer"])
     tokenizer.chat_template = chat_template("eeve")
     rendered = render(conversations(spec["rows"]), tokenizer, spec["max_length"])
-    real_tokens = sum(len(ids) for ids, _, _ in rendered)
     common = dict(output_dir=tempfile.mkdtemp(prefix="bench-"), num_train_epochs=1,
                   per_device_train_batch_size=spec["batch_size"], learning_rate=1e-4, logging_steps=10 ** 6,
-                  save_strategy="no", report_to="none", bf16=gpu, fp16=False, use_cpu=not gpu, seed=0,
-                  activation_checkpointing=spec["checkpointing"], gradient_checkpointing=spec["checkpointing"],
+                  save_strategy="no", report_to="none", bf16=False, fp16=False, use_cpu=True, seed=0,
+                  activation_checkpointing=False, gradient_checkpointing=False,
                   dataloader_num_workers=0, disable_tqdm=True)
-    _peak_reset()
-    model = load(spec["model"], spec["quantize"], dtype)
+    model = load(spec["model"])
     if recipe == "baseline":
         from peft import get_peft_model
         from transformers import DataCollatorForLanguageModeling, Trainer, TrainingArguments
@@ -161,12 +148,9 @@ def sft_worker(recipe: str, spec: dict) -> dict:
         enc = tokenizer([text for _, _, text in rendered], add_special_tokens=False, padding="max_length",
                         truncation=True, max_length=spec["max_length"])
         data = Dataset.from_dict({"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"]})
-        if spec["checkpointing"]:
-            model.enable_input_require_grads()
         model = get_peft_model(model, lora())
         trainer = Trainer(model=model, args=TrainingArguments(**common), train_dataset=data,
                           data_collator=DataCollatorForLanguageModeling(tokenizer, mlm=False))
-        processed = len(rendered) * spec["max_length"]
     else:
         from trl import SFTConfig, SFTTrainer
 
@@ -177,13 +161,7 @@ def sft_worker(recipe: str, spec: dict) -> dict:
                          train_sampling_strategy="random" if packing else "group_by_length")
         trainer = SFTTrainer(model=model, args=args, train_dataset=data, processing_class=tokenizer,
                              peft_config=lora())
-        processed = None
-    start = time.perf_counter()
-    trainer.train()
-    seconds = time.perf_counter() - start
-    return {"recipe": recipe, "steps": trainer.state.global_step, "real_tokens": real_tokens,
-            "processed_tokens": processed or "-", "seconds": round(seconds, 2),
-            "tokens_per_s": round(real_tokens / seconds, 1), "peak_gib": _peak_gib()}
+    return {"recipe": recipe, "threads": torch.get_num_threads(), **timed_train(trainer)}
 
 
 def dpo_worker(reference: str, spec: dict) -> dict:
@@ -198,35 +176,27 @@ def dpo_worker(reference: str, spec: dict) -> dict:
     from training.loaders import load_dpo_rows
     from training.prepare import encode_pair
 
-    gpu = torch.cuda.is_available() and spec["gpu"]
-    dtype = torch.bfloat16 if gpu else torch.float32
+    torch.manual_seed(0)
     tokenizer = AutoTokenizer.from_pretrained(spec["tokenizer"])
     rows, _ = load_dpo_rows([str(data_file("seed_preferences.jsonl"))])
     rows = (rows * (spec["pairs"] // len(rows) + 1))[:spec["pairs"]]
     pairs = [encode_pair(r["prompt"], r["chosen"], r["rejected"], tokenizer, "eeve", None) for r in rows]
-    tokens = sum(len(p["prompt_ids"]) * 2 + len(p["chosen_ids"]) + len(p["rejected_ids"]) for p in pairs)
     data = Dataset.from_list(pairs)
     adapter = Path(tempfile.mkdtemp(prefix="bench-sft-"))
-    _peak_reset()
-    fresh = get_peft_model(load(spec["model"], spec["quantize"], dtype), lora())
+    fresh = get_peft_model(load(spec["model"]), lora())
     fresh.save_pretrained(adapter)  # stands in for the SFT adapter
     policy = PeftModel.from_pretrained(fresh.unload(), str(adapter), is_trainable=True)
     ref_model = None
     if reference == "copy":  # what the shared reference avoids: a second model in memory
-        ref_model = PeftModel.from_pretrained(load(spec["model"], spec["quantize"], dtype),
-                                              str(adapter)).merge_and_unload().eval()
+        ref_model = PeftModel.from_pretrained(load(spec["model"]), str(adapter)).merge_and_unload().eval()
     args = DPOConfig(output_dir=tempfile.mkdtemp(prefix="bench-dpo-"), num_train_epochs=1,
                      per_device_train_batch_size=spec["batch_size"], learning_rate=5e-6, logging_steps=10 ** 6,
-                     save_strategy="no", report_to="none", bf16=gpu, fp16=False, use_cpu=not gpu,
-                     max_length=spec["max_length"], activation_checkpointing=spec["checkpointing"],
-                     gradient_checkpointing=spec["checkpointing"], dataloader_num_workers=0, disable_tqdm=True)
+                     save_strategy="no", report_to="none", bf16=False, fp16=False, use_cpu=True,
+                     max_length=spec["max_length"], activation_checkpointing=False, gradient_checkpointing=False,
+                     dataloader_num_workers=0, disable_tqdm=True)
     trainer = _dpo_class()(model=policy, ref_model=ref_model, args=args, train_dataset=data,
                            processing_class=tokenizer)
-    start = time.perf_counter()
-    trainer.train()
-    seconds = time.perf_counter() - start
-    return {"reference": reference, "steps": trainer.state.global_step, "tokens": tokens,
-            "seconds": round(seconds, 2), "tokens_per_s": round(tokens / seconds, 1), "peak_gib": _peak_gib()}
+    return {"reference": reference, **timed_train(trainer)}
 
 
 def _dpo_class():
@@ -257,18 +227,31 @@ def table(rows: list[dict], cols: list[str]) -> str:
     return "\n".join(lines)
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def summarize(name: str, runs: list[dict]) -> dict:
+    first = runs[0]
+    return {name: first.get("recipe", first.get("reference")), "runs": len(runs), "steps": first["steps"],
+            "real_tokens": first["real_tokens"], "processed_tokens": first["processed_tokens"],
+            "padding": first["padding"], "wall_s": round(median([r["wall_s"] for r in runs]), 2),
+            "cpu_s": round(median([r["cpu_s"] for r in runs]), 2),
+            "real_tok_per_wall_s": round(median([r["real_tok_per_wall_s"] for r in runs]), 1),
+            "real_tok_per_cpu_s": round(median([r["real_tok_per_cpu_s"] for r in runs]), 1),
+            "all_cpu_s": [r["cpu_s"] for r in runs], "all_wall_s": [r["wall_s"] for r in runs]}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--gpu", action="store_true", help="EEVE-shape random model in 4-bit on CUDA, SFT + DPO")
-    parser.add_argument("--shape", choices=["tiny", "eeve"], help="model shape (default: eeve with --gpu, else tiny)")
-    parser.add_argument("--rows", type=int, help="conversations per pass (default: 88 seed conversations on CPU, "
-                                                 "256 on GPU)")
+    parser.add_argument("--rows", type=int, help="conversations per pass (default: the 88 seed conversations)")
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--max-length", type=int, default=1024)
-    parser.add_argument("--repeats", type=int, default=3, help="runs per recipe, fastest kept (CPU)")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per recipe, alternating; medians reported")
     parser.add_argument("--maeum-packing", action="store_true", help="also measure the packing recipe")
-    parser.add_argument("--dpo", action="store_true", help="also measure DPO (default with --gpu)")
-    parser.add_argument("--cache", default=os.environ.get("MAEUM_BENCH_CACHE", "/tmp/maeum-bench"))
+    parser.add_argument("--dpo", action="store_true", help="also measure DPO, shared vs second-copy reference")
     parser.add_argument("--json", help="write all results to this file")
     parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--spec", help=argparse.SUPPRESS)
@@ -285,37 +268,42 @@ def main() -> int:
 
     import torch
 
-    if args.gpu and not torch.cuda.is_available():
-        raise SystemExit("--gpu needs CUDA (and bitsandbytes); run without --gpu for the CPU comparison")
-    shape = args.shape or ("eeve" if args.gpu else "tiny")
     tiny = tiny_model_path()
-    model = tiny if shape == "tiny" else eeve_shape_path(Path(args.cache))
-    spec = {"model": model, "tokenizer": tiny, "gpu": args.gpu, "quantize": args.gpu and shape == "eeve",
-            "rows": args.rows or (256 if args.gpu else None), "batch_size": args.batch_size,
-            "max_length": args.max_length, "checkpointing": args.gpu, "pairs": 64 if args.gpu else 32}
-    device = torch.cuda.get_device_name(0) if args.gpu else f"CPU ({platform.processor() or platform.machine()}, " \
-                                                             f"{os.cpu_count()} cores)"
-    print(f"device: {device}; model: {shape} ({'4-bit NF4' if spec['quantize'] else 'fp32' if not args.gpu else 'bf16'})"
-          f"; torch {torch.__version__}", flush=True)
+    spec = {"model": tiny, "tokenizer": tiny, "rows": args.rows, "batch_size": args.batch_size,
+            "max_length": args.max_length, "pairs": 32}
+    device = f"CPU ({platform.processor() or platform.machine()}, {os.cpu_count()} cores)"
+    print(f"device: {device}; model: maeum:tiny-eeve (fp32); torch {torch.__version__}; "
+          f"load average at start {os.getloadavg()[0]:.1f}", flush=True)
 
     recipes = ["maeum", "baseline"] + (["maeum-packing"] if args.maeum_packing else [])
-    best: dict[str, dict] = {}
-    for _ in range(1 if args.gpu else args.repeats):
-        for recipe in recipes:
+    runs: dict[str, list[dict]] = {r: [] for r in recipes}
+    for repeat in range(args.repeats):
+        order = recipes if repeat % 2 == 0 else recipes[::-1]  # A B, B A, ...: drift hits both alike
+        for recipe in order:
             r = run_isolated("sft", recipe, spec)
-            if recipe not in best or r["tokens_per_s"] > best[recipe]["tokens_per_s"]:
-                best[recipe] = r
-    rows = [best[r] for r in recipes]
-    print("\nSFT, one pass over the same conversations (real tokens / s):")
-    print(table(rows, ["recipe", "steps", "real_tokens", "processed_tokens", "seconds", "tokens_per_s", "peak_gib"]))
-    ratio = best["maeum"]["tokens_per_s"] / best["baseline"]["tokens_per_s"]
-    print(f"\nmaeum / baseline SFT throughput: {ratio:.2f}x")
-    results = {"device": device, "shape": shape, "spec": spec, "sft": rows, "sft_ratio": round(ratio, 2)}
+            print(f"  {recipe}: {r['wall_s']} s wall, {r['cpu_s']} s CPU, load {os.getloadavg()[0]:.1f}", flush=True)
+            runs[recipe].append(r)
+    rows = [summarize("recipe", runs[r]) for r in recipes]
+    print("\nSFT, one pass over the same conversations (medians of the repeats):")
+    print(table(rows, ["recipe", "runs", "steps", "real_tokens", "processed_tokens", "padding", "wall_s", "cpu_s",
+                       "real_tok_per_wall_s", "real_tok_per_cpu_s"]))
+    m, b = runs["maeum"], runs["baseline"]
+    ratios = {"cpu": round(median([x["real_tok_per_cpu_s"] for x in m]) / median([x["real_tok_per_cpu_s"] for x in b]), 2),
+              "wall": round(median([x["real_tok_per_wall_s"] for x in m]) / median([x["real_tok_per_wall_s"] for x in b]),
+                            2),
+              "cpu_per_pair": [round(x["real_tok_per_cpu_s"] / y["real_tok_per_cpu_s"], 2) for x, y in zip(m, b)]}
+    print(f"\nmaeum / baseline real tokens per CPU second: {ratios['cpu']}x (per repeat {ratios['cpu_per_pair']}); "
+          f"per wall second: {ratios['wall']}x")
+    results = {"device": device, "spec": spec, "sft": rows, "sft_ratio": ratios, "runs": runs}
 
-    if args.gpu or args.dpo:
-        dpo = [run_isolated("dpo", ref, spec) for ref in ("shared", "copy")]
-        print("\nDPO from an SFT adapter (reference = SFT policy):")
-        print(table(dpo, ["reference", "steps", "tokens", "seconds", "tokens_per_s", "peak_gib"]))
+    if args.dpo:
+        dpo_runs = {ref: [] for ref in ("shared", "copy")}
+        for repeat in range(args.repeats):
+            for ref in (("shared", "copy") if repeat % 2 == 0 else ("copy", "shared")):
+                dpo_runs[ref].append(run_isolated("dpo", ref, spec))
+        dpo = [summarize("reference", dpo_runs[ref]) for ref in ("shared", "copy")]
+        print("\nDPO from an SFT adapter (reference = SFT policy), medians:")
+        print(table(dpo, ["reference", "runs", "steps", "real_tokens", "wall_s", "cpu_s", "real_tok_per_cpu_s"]))
         print("shared: the SFT adapter loaded twice on one base; copy: a second model as reference")
         results["dpo"] = dpo
     if args.json:

@@ -60,25 +60,14 @@ def _pair_cues(reply: str) -> list[float]:
     return [len(text) / 100, len(re.split(r"(?<=[.?!])\s+", text)), float("?" in text), float(text.endswith("?"))]
 
 
-def test_seed_preferences_have_no_length_or_question_shortcut():
-    """Neither length, sentence count nor a question mark tells chosen from rejected (issue 15):
-    each cue alone picks the chosen reply in 35-65% of pairs, and a logistic regression on length
-    and the two question cues, fitted on one half and scored on the other, stays under 70%.
-    (Characters per sentence still separate them: the data card says so.)"""
+def _heldout_accuracy(diffs, columns: list[int], seed: int = 0) -> float:
+    """A logistic regression on the cue differences `columns`, fitted on one half, scored on the other."""
     import torch
 
-    raw = [json.loads(line) for line in data_file("seed_preferences.jsonl").read_text(encoding="utf-8").splitlines()]
-    diffs = torch.tensor([[c - r for c, r in zip(_pair_cues(x["chosen"][-1]["content"]),
-                                                  _pair_cues(x["rejected"][-1]["content"]))] for x in raw])
-    for cue, name in enumerate(["length", "sentences", "has ?", "ends with ?"]):
-        column = diffs[:, cue]
-        picks_chosen = ((column > 0).float() + 0.5 * (column == 0).float()).mean().item()
-        assert 0.35 <= picks_chosen <= 0.65, (name, picks_chosen)
-    # Each pair both ways round (label 1: first is chosen), so a constant guess scores 50%.
-    cues = diffs[:, [0, 2, 3]]
-    x = torch.cat([cues, -cues])
+    cues = diffs[:, columns]
+    x = torch.cat([cues, -cues])  # each pair both ways round (label 1: first is chosen): a guess scores 50%
     y = torch.cat([torch.ones(len(diffs)), torch.zeros(len(diffs))])
-    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(0))
+    order = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     x, y = x[order], y[order]
     half = len(x) // 2
     weights = torch.zeros(x.shape[1], requires_grad=True)
@@ -91,6 +80,37 @@ def test_seed_preferences_have_no_length_or_question_shortcut():
         return value
 
     optimizer.step(loss)
-    accuracy = ((x[half:] @ weights > 0).float() == y[half:]).float().mean().item()
+    return ((x[half:] @ weights > 0).float() == y[half:]).float().mean().item()
+
+
+def _cue_differences():
+    import torch
+
+    raw = [json.loads(line) for line in data_file("seed_preferences.jsonl").read_text(encoding="utf-8").splitlines()]
+    return torch.tensor([[c - r for c, r in zip(_pair_cues(x["chosen"][-1]["content"]),
+                                                 _pair_cues(x["rejected"][-1]["content"]))] for x in raw])
+
+
+@pytest.mark.xfail(strict=True, reason="open data defect (issue 15): chosen replies are written in fewer, longer "
+                                       "sentences (48 vs 26 characters each), so length and sentence count together "
+                                       "still separate the pairs; the replies must be rewritten (data card)")
+def test_seed_preferences_length_and_sentence_count_together_do_not_separate_them():
+    """Length with sentence count (i.e. characters per sentence) must not pick the chosen reply either."""
+    accuracy = max(_heldout_accuracy(_cue_differences(), [0, 1, 2, 3], seed) for seed in range(3))
+    print(f"held-out accuracy of length + sentences + question cues: {accuracy:.3f}")
+    assert accuracy < 0.70, accuracy
+
+
+def test_seed_preferences_have_no_length_or_question_shortcut():
+    """Neither length, sentence count nor a question mark tells chosen from rejected (issue 15):
+    each cue alone picks the chosen reply in 35-65% of pairs, and a logistic regression on length
+    and the two question cues, fitted on one half and scored on the other, stays under 70%.
+    (Characters per sentence still separate them: the data card says so.)"""
+    diffs = _cue_differences()
+    for cue, name in enumerate(["length", "sentences", "has ?", "ends with ?"]):
+        column = diffs[:, cue]
+        picks_chosen = ((column > 0).float() + 0.5 * (column == 0).float()).mean().item()
+        assert 0.35 <= picks_chosen <= 0.65, (name, picks_chosen)
+    accuracy = _heldout_accuracy(diffs, [0, 2, 3])
     print(f"held-out accuracy of length + question cues: {accuracy:.3f}")
     assert accuracy < 0.70, accuracy

@@ -104,6 +104,22 @@ def test_sft_output_folder(sft_run):
     assert (out / "checkpoint-4").is_dir() and (out / "checkpoint-8").is_dir()
 
 
+def _assert_run_card_shows_settings_and_samples(out: Path, card: dict) -> None:
+    """RUN_CARD.md: LoRA settings, hyperparameters and greedy replies to the fixed prompts (issue 15)."""
+    text = (out / "RUN_CARD.md").read_text(encoding="utf-8")
+    assert "## LoRA" in text and "- r: 16" in text and "- lora_alpha: 32" in text and "q_proj" in text
+    assert "## Hyperparameters" in text and "- learning_rate: 0.005" in text
+    assert f"- global_step: {card['training']['global_step']}" in text
+    assert [s["prompt_id"] for s in card["samples"]] == ["gen-01", "gen-02", "gen-03"]
+    assert all(s["new_tokens"] > 0 and isinstance(s["reply"], str) for s in card["samples"])
+    assert "## Sample replies" in text and "요즘 회사 일이 너무 많아서" in text
+
+
+def test_sft_run_card_shows_lora_hyperparameters_and_samples(sft_run):
+    out = Path(sft_run.output_dir)
+    _assert_run_card_shows_settings_and_samples(out, json.loads((out / "run_card.json").read_text()))
+
+
 def test_saved_adapter_reloads_and_generates_in_the_chat_format(sft_run, tiny_models):
     import torch
     from peft import PeftModel
@@ -167,6 +183,23 @@ def test_bad_data_gives_clear_errors(tiny_models, tmp_path, capsys):
     assert main(base + ["--dataset_name", str(wrong), "--datasets", "null"]) == 1
     err = capsys.readouterr().err
     assert "no usable rows" in err and "unknown layout" in err
+
+
+def test_failed_run_leaves_no_half_made_output_folder(tiny_models, tmp_path):
+    """A run that fails after the output folder was made removes it; a folder that was there stays (issue 15)."""
+    from maeum.cli import main
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"messages": [oops\n', encoding="utf-8")
+    base = ["train", "sft", "--config", str(CONFIGS / "tiny_sft.yaml"), "--model_name_or_path",
+            str(tiny_models["llama"]), "--dataset_name", str(bad), "--datasets", "null"]
+    assert main(base + ["--output_dir", str(tmp_path / "new")]) == 1
+    assert not (tmp_path / "new").exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(base + ["--output_dir", str(kept)]) == 1
+    assert (kept / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 # --------------------------------------------------------------------------- DPO
@@ -239,6 +272,8 @@ def test_dpo_output_folder(dpo_run):
     final = card["metrics"]["eval_final"]
     assert {"eval_rewards/accuracies", "eval_rewards/margins"} <= set(final)
     assert card["training"]["beta"] == 0.1 and card["training"]["loss_type"] == ["sigmoid"]
+    _assert_run_card_shows_settings_and_samples(out, card)
+    assert "- beta: 0.1" in (out / "RUN_CARD.md").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- merge and eval

@@ -56,6 +56,9 @@ class SFTDataArguments:
                 "trained prompt (EEVE's, KULLM3's); null for no system prompt at all."})
     on_bad_row: str = field(default="drop", metadata={
         "help": "What a malformed data row does: drop (counted in the run card) or raise."})
+    run_card_samples: int = field(default=3, metadata={
+        "help": "Replies of the trained model to this many fixed prompts (training/evaluation/prompts.yaml) "
+                "written to RUN_CARD.md; 0 for none."})
 
 
 @dataclass
@@ -452,6 +455,7 @@ def load_config(kind: str, config_path: str | Path | None, overrides: list[str] 
         notes.append(f"model_name_or_path taken from the SFT adapter: {model.model_name_or_path}")
     if not model.model_name_or_path:
         raise ConfigError("model_name_or_path is not set (in the config file or as --model_name_or_path)")
+    check_model_location(model.model_name_or_path, where.get("model_name_or_path", "from the SFT adapter"))
     if data.chat_format is not None and data.chat_format not in FORMATS:
         raise ConfigError(f"chat_format {data.chat_format!r} is unknown; choose one of {', '.join(FORMATS)}")
 
@@ -488,6 +492,8 @@ def _build(cls, values: dict[str, Any], what: str, where: dict[str, str] | None 
 
 
 def _check_data(kind: str, data: SFTDataArguments) -> None:
+    if data.run_card_samples is None or data.run_card_samples < 0:
+        raise ConfigError(f"run_card_samples must be 0 or more, not {data.run_card_samples!r}")
     if data.on_bad_row not in ("drop", "raise"):
         raise ConfigError(f"on_bad_row must be 'drop' or 'raise', not {data.on_bad_row!r}")
     if not data.datasets and not data.dataset_name:
@@ -503,6 +509,30 @@ def _check_data(kind: str, data: SFTDataArguments) -> None:
         if not (adapter / "adapter_config.json").is_file():
             raise ConfigError(f"sft_adapter_path {adapter} holds no adapter_config.json: point it at the output "
                               f"folder of `maeum train sft` (a LoRA run)")
+
+
+def check_model_location(name: str, where: str = "") -> None:
+    """A model named by a local path must be a model folder that exists.
+
+    Otherwise transformers tries the path as a hub id and reports a repo-id or network error,
+    which hides the real problem (a typo, a run that never finished).
+    """
+    from .modeling import TINY_MODEL_ID
+    from .random_model import is_random_model
+
+    if name == TINY_MODEL_ID or is_random_model(name):
+        return
+    path = Path(name).expanduser()
+    at = f" ({where})" if where else ""
+    if path.is_file():
+        raise ConfigError(f"model_name_or_path {name}{at} is a file, not a model folder")
+    if path.is_dir():
+        if not (path / "config.json").is_file() and not (path / "adapter_config.json").is_file():
+            raise ConfigError(f"model_name_or_path {name}{at} is a folder but not a model folder (no config.json)")
+        return
+    looks_local = name.startswith(("/", "./", "../", "~", ".\\")) or name.count("/") > 1 or "\\" in name
+    if looks_local:
+        raise ConfigError(f"model_name_or_path {name}{at}: no such folder")
 
 
 def base_model_of_adapter(adapter_path: str | Path) -> str:

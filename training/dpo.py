@@ -190,9 +190,17 @@ def prepare_dpo(setup: TrainingSetup) -> Prepared:
     return Prepared(setup, trainer, tokenizer, split, stats, model_path, clock, reference, sft_card)
 
 
-def run_dpo(setup: TrainingSetup) -> runs.RunResult:
+def run_dpo(setup: TrainingSetup, callbacks=()) -> runs.RunResult:
+    """Train and write the output folder; `callbacks` (TrainerCallback) watch the run (bench/gpu_check.py)."""
+    with runs.removed_on_failure(setup.args):
+        return _run_dpo(setup, callbacks)
+
+
+def _run_dpo(setup: TrainingSetup, callbacks) -> runs.RunResult:
     prep = prepare_dpo(setup)
     args, trainer = setup.args, prep.trainer
+    for callback in callbacks:
+        trainer.add_callback(callback)
     params = parameter_counts(trainer.model)
     result = trainer.train(resume_from_checkpoint=resume_value(args))
     metrics = {"train": result.metrics}

@@ -19,6 +19,8 @@ from pathlib import Path
 from maeum.chat_format import chat_template, check_tokenizer, eos_token_ids, get_format
 from maeum.errors import ConfigError, MaeumError
 
+from .random_model import is_random_model
+
 logger = logging.getLogger(__name__)
 
 TINY_MODEL_ID = "maeum:tiny-eeve"
@@ -53,7 +55,8 @@ def tiny_model_dir() -> Path:
 
 
 def resolve_model_path(name: str) -> str:
-    return str(tiny_model_dir()) if name == TINY_MODEL_ID else name
+    """A local folder for `name`: the tiny model's for it and for the random models (their tokenizer)."""
+    return str(tiny_model_dir()) if name == TINY_MODEL_ID or is_random_model(name) else name
 
 
 def load_tokenizer(model_path: str, fmt: str, *, revision: str | None = None, trust_remote_code: bool = False):
@@ -122,6 +125,10 @@ def load_model(model_args, training_args, model_path: str, tokenizer, fmt: str):
         kwargs["attn_implementation"] = model_args.attn_implementation
     kwargs.update(training_args.model_init_kwargs or {})
     quant = quantization_config(model_args)
+    if is_random_model(model_args.model_name_or_path):
+        model = _random_model(model_args, quant, tokenizer)
+        set_generation_tokens(model, tokenizer, fmt)
+        return model
     if quant is not None:
         kwargs["quantization_config"] = quant
         kwargs["device_map"] = _device_map(training_args, True)
@@ -130,6 +137,22 @@ def load_model(model_args, training_args, model_path: str, tokenizer, fmt: str):
     except (OSError, ValueError) as exc:
         raise MaeumError(f"cannot load the model {model_path!r}: {exc}") from None
     set_generation_tokens(model, tokenizer, fmt)
+    return model
+
+
+def _random_model(model_args, quant, tokenizer):
+    """A random model of a real shape, built in memory on the GPU (CPU without one), 4-bit if asked."""
+    import torch
+    from accelerate import PartialState
+
+    from .random_model import build_random_model
+
+    dtype = torch_dtype(model_args.dtype)
+    if dtype == "auto":
+        dtype = torch.bfloat16 if torch.cuda.is_available() else torch.float32
+    device = f"cuda:{PartialState().local_process_index}" if torch.cuda.is_available() else "cpu"
+    model = build_random_model(model_args.model_name_or_path, tokenizer, dtype=dtype, device=device,
+                               quantization_config=quant)
     return model
 
 

@@ -97,6 +97,10 @@ def render_markdown(card: dict) -> str:
              f"- parameters: {model.get('parameters')}"]
     if card.get("reference"):
         lines.append(f"- reference model: {card['reference'].get('description')}")
+    lora = model.get("lora")
+    lines += ["", "## LoRA", ""]
+    lines += [f"- {k}: {_fmt(v)}" for k, v in lora.items()] if lora else ["- none (full fine-tuning)"]
+    lines += ["", "## Hyperparameters", ""] + [f"- {k}: {_fmt(v)}" for k, v in card.get("training", {}).items()]
     lines += ["", "## Data", "", "| split | source | read | kept | dropped | content hash |", "|---|---|---|---|---|---|"]
     for split in ("train", "eval"):
         for report in card.get("data", {}).get(f"{split}_sources", []):
@@ -110,6 +114,11 @@ def render_markdown(card: dict) -> str:
             lines.append(f"- {key}: " + ", ".join(f"{k} {_fmt(v)}" for k, v in value.items()))
         else:
             lines.append(f"- {key}: {_fmt(value)}")
+    if card.get("samples"):
+        lines += ["", "## Sample replies (greedy, fixed prompts)", ""]
+        for sample in card["samples"]:
+            lines += [f"- **{sample['prompt_id']}** 사용자: {sample['user']}",
+                      f"  - 답변 ({sample['new_tokens']} tokens): {sample['reply'] or '(empty)'}"]
     lines += ["", "## Environment", ""]
     lines += [f"- {k}: {v}" for k, v in card.get("environment", {}).items()]
     if card.get("notes"):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import shutil
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +71,28 @@ def start(setup: TrainingSetup) -> Clock:
         out.mkdir(parents=True, exist_ok=True)
         save_resolved(setup, out / "resolved_config.yaml")
     return clock
+
+
+@contextmanager
+def removed_on_failure(args):
+    """A run that fails removes the output folder it created, unless it holds resumable checkpoints.
+
+    `start` writes the folder (resolved_config.yaml) before anything loads, so a bad model path,
+    bad data or a crash would otherwise leave a half-made folder that looks like a run.
+    """
+    out = Path(args.output_dir)
+    existed = out.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed and args.process_index == 0 and out.is_dir():
+            if any(out.glob("checkpoint-*")):
+                logger.warning("the run failed; %s keeps its checkpoints (resume with --resume_from_checkpoint "
+                               "true)", out)
+            else:
+                shutil.rmtree(out, ignore_errors=True)
+                logger.info("the run failed; removed the unfinished output folder %s", out)
+        raise
 
 
 def base_card(setup: TrainingSetup, clock: Clock, *, model_path: str, split, stats: dict, params: dict,
@@ -145,6 +169,29 @@ def full_state_dict_for_saving(trainer) -> bool:
     return True
 
 
+def samples(setup: TrainingSetup, trainer, tokenizer, card: dict) -> list[dict]:
+    """A few greedy replies of the trained model for the run card; never fails the finished run."""
+    count = setup.data.run_card_samples
+    if not count:
+        return []
+    if setup.args.world_size > 1:  # sharded models cannot generate on one rank
+        card["notes"].append("no sample replies: the run was distributed over several processes")
+        return []
+    from .evaluation.generate import sample_replies
+
+    model = trainer.accelerator.unwrap_model(trainer.model)
+    was_training = model.training
+    model.eval()
+    try:
+        return sample_replies(model, tokenizer, setup.chat_format, setup.data.system_prompt, count)
+    except Exception as exc:  # noqa: BLE001 - a sample must never lose a finished run
+        logger.warning("could not generate the run card's sample replies: %s", exc)
+        card["notes"].append(f"sample replies failed: {exc}")
+        return []
+    finally:
+        model.train(was_training)
+
+
 def finish(setup: TrainingSetup, trainer, tokenizer, card: dict, split, clock: Clock) -> None:
     """Adapter (or model) + tokenizer with the chat template + run card + curves, main process only."""
     out = Path(setup.args.output_dir)
@@ -160,6 +207,7 @@ def finish(setup: TrainingSetup, trainer, tokenizer, card: dict, split, clock: C
     card["metrics"] = {**run_card.summarize_history(trainer.state.log_history), **card.get("metrics", {})}
     card["training"]["global_step"] = trainer.state.global_step
     card["training"]["epochs_done"] = trainer.state.epoch
+    card["samples"] = samples(setup, trainer, tokenizer, card)
     card["wall_time_s"] = clock.seconds
     card["finished"] = run_card.now()
     run_card.write_run_card(out, card)

@@ -69,9 +69,17 @@ def prepare_sft(setup: TrainingSetup) -> Prepared:
     return Prepared(setup, trainer, tokenizer, split, stats, model_path, clock)
 
 
-def run_sft(setup: TrainingSetup) -> runs.RunResult:
+def run_sft(setup: TrainingSetup, callbacks=()) -> runs.RunResult:
+    """Train and write the output folder; `callbacks` (TrainerCallback) watch the run (bench/gpu_check.py)."""
+    with runs.removed_on_failure(setup.args):
+        return _run_sft(setup, callbacks)
+
+
+def _run_sft(setup: TrainingSetup, callbacks) -> runs.RunResult:
     prep = prepare_sft(setup)
     args, trainer = setup.args, prep.trainer
+    for callback in callbacks:
+        trainer.add_callback(callback)
     params = parameter_counts(trainer.model)
     logger.info("training %s of %s parameters (%s); packing=%s; chat format %s", f"{params['trainable']:,}",
                 f"{params['total']:,}", "LoRA" if setup.model.use_peft else "full", args.packing, setup.chat_format)

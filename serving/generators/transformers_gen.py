@@ -50,9 +50,9 @@ class TransformersGenerator(BaseGenerator):
     def __init__(self, model_name_or_path: str | None, adapter_path: str | None = None, *,
                  chat_format: str | None = None, load_in_4bit: bool = False, device: str | None = None,
                  temperature: float = 0.7, top_p: float = 0.9, max_new_tokens: int = 256,
-                 repetition_penalty: float = 1.1, queue_timeout: float = 300.0):
+                 repetition_penalty: float = 1.1, queue_timeout: float = 300.0, model=None, tokenizer=None):
+        """`model` + `tokenizer` (both) serve an already loaded model instead of loading one (benchmarks)."""
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
 
         if adapter_path and not model_name_or_path:
             model_name_or_path = _adapter_base(adapter_path)
@@ -71,6 +71,29 @@ class TransformersGenerator(BaseGenerator):
         self.adapter_path = adapter_path
         self.device = device
         self.format = get_format(chat_format or format_for_model(model_name_or_path))
+        if model is not None:
+            if tokenizer is None:
+                raise ConfigError("a preloaded model needs its tokenizer too")
+            self.tokenizer = tokenizer
+        else:
+            model = self._load(model_name_or_path, adapter_path, load_in_4bit, device)
+        model.eval()
+        self.model = model
+        self.context_window = int(getattr(model.config, "max_position_embeddings", 0) or 0) or None
+        self.eos_ids = eos_token_ids(self.tokenizer, self.format)
+        self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.eos_ids[0]
+        self.sampling = dict(temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens,
+                             repetition_penalty=repetition_penalty)
+        self.max_new_tokens = max_new_tokens
+        self.queue_timeout = queue_timeout
+        self._lock = threading.Lock()  # one generate() at a time on this model
+        logger.info("transformers generator: %s%s on %s (%s format)", model_name_or_path,
+                    f" + {adapter_path}" if adapter_path else "", device, self.format.name)
+
+    def _load(self, model_name_or_path: str, adapter_path: str | None, load_in_4bit: bool, device: str):
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
         tokenizer_source = adapter_path if adapter_path and _has_tokenizer(adapter_path) else model_name_or_path
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
@@ -93,18 +116,7 @@ class TransformersGenerator(BaseGenerator):
             from peft import PeftModel
 
             model = PeftModel.from_pretrained(model, adapter_path)
-        model.eval()
-        self.model = model
-        self.context_window = int(getattr(model.config, "max_position_embeddings", 0) or 0) or None
-        self.eos_ids = eos_token_ids(self.tokenizer, self.format)
-        self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.eos_ids[0]
-        self.sampling = dict(temperature=temperature, top_p=top_p, max_new_tokens=max_new_tokens,
-                             repetition_penalty=repetition_penalty)
-        self.max_new_tokens = max_new_tokens
-        self.queue_timeout = queue_timeout
-        self._lock = threading.Lock()  # one generate() at a time on this model
-        logger.info("transformers generator: %s%s on %s (%s format)", model_name_or_path,
-                    f" + {adapter_path}" if adapter_path else "", device, self.format.name)
+        return model
 
     @property
     def model_lock(self) -> threading.Lock:

@@ -92,6 +92,35 @@ def _cut_at_stop(text: str, stops: tuple[str, ...]) -> str:
     return text[:cut].strip()
 
 
+def reply_to(net, tokenizer, fmt: str, messages: list[dict], system_prompt: str | None,
+             gen_kwargs: dict) -> tuple[str, int]:
+    """One reply in the serving chat format, cut at the format's stop strings: (text, new tokens)."""
+    import torch
+
+    rendered = render_for_generation(messages, tokenizer, fmt, system_prompt=system_prompt)
+    ids = torch.tensor([rendered.input_ids], device=next(net.parameters()).device)
+    with torch.no_grad():
+        out = net.generate(input_ids=ids, attention_mask=torch.ones_like(ids), **gen_kwargs)
+    new = out[0, ids.shape[1]:]
+    reply = _cut_at_stop(tokenizer.decode(new, skip_special_tokens=False), get_format(fmt).stop_strings)
+    for special in tokenizer.all_special_tokens:
+        reply = reply.replace(special, "").strip()
+    return reply, int(new.numel())
+
+
+def sample_replies(net, tokenizer, fmt: str, system_prompt: str | None, count: int,
+                   max_new_tokens: int = 96) -> list[dict]:
+    """Greedy replies of `net` to the first `count` fixed prompts (the run card's samples)."""
+    gen_kwargs = dict(max_new_tokens=max_new_tokens, do_sample=False,
+                      eos_token_id=net.generation_config.eos_token_id, pad_token_id=tokenizer.pad_token_id)
+    rows = []
+    for prompt in load_prompts(None)[:count]:
+        reply, new_tokens = reply_to(net, tokenizer, fmt, prompt["messages"], system_prompt, gen_kwargs)
+        rows.append({"prompt_id": prompt["id"], "user": prompt["messages"][-1]["content"], "reply": reply,
+                     "new_tokens": new_tokens})
+    return rows
+
+
 def generate_replies(*, model: str, adapters: list[str], prompts: str | None, output: str,
                      chat_format: str | None = None, include_base: bool = True, max_new_tokens: int = 200,
                      sample: bool = False, seed: int = 0, load_in_4bit: bool = False,
@@ -102,8 +131,6 @@ def generate_replies(*, model: str, adapters: list[str], prompts: str | None, ou
     prompt_set = load_prompts(prompts)
     net, tokenizer, fmt, stages = load_stages(model, adapters, chat_format=chat_format, include_base=include_base,
                                               load_in_4bit=load_in_4bit)
-    stops = get_format(fmt).stop_strings
-    device = next(net.parameters()).device
     gen_kwargs = dict(max_new_tokens=max_new_tokens, do_sample=sample, eos_token_id=net.generation_config.eos_token_id,
                       pad_token_id=tokenizer.pad_token_id)
     if sample:
@@ -116,18 +143,11 @@ def generate_replies(*, model: str, adapters: list[str], prompts: str | None, ou
             rows = []
             with use_stage(net, stage):
                 for prompt in prompt_set:
-                    rendered = render_for_generation(prompt["messages"], tokenizer, fmt, system_prompt=system_prompt)
-                    ids = torch.tensor([rendered.input_ids], device=device)
                     torch.manual_seed(seed)
-                    with torch.no_grad():
-                        out = net.generate(input_ids=ids, attention_mask=torch.ones_like(ids), **gen_kwargs)
-                    new = out[0, ids.shape[1]:]
-                    reply = _cut_at_stop(tokenizer.decode(new, skip_special_tokens=False), stops)
-                    for special in tokenizer.all_special_tokens:
-                        reply = reply.replace(special, "").strip()
+                    reply, new_tokens = reply_to(net, tokenizer, fmt, prompt["messages"], system_prompt, gen_kwargs)
                     row = {"stage": stage.name, "adapter": stage.path, "prompt_id": prompt["id"],
                            "topic": prompt.get("topic"), "messages": prompt["messages"], "reply": reply,
-                           "new_tokens": int(new.numel()), "checks": counselling_checks(reply)}
+                           "new_tokens": new_tokens, "checks": counselling_checks(reply)}
                     fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                     rows.append(row)
             summary[stage.name] = _summarize(rows)
