@@ -26,10 +26,13 @@ FOLDER = "offline"
 
 
 def kiwi_version() -> str:
+    """Kiwi's version and the options the shared analyser is built with."""
     try:
         import kiwipiepy
 
-        return kiwipiepy.__version__
+        from serving.kiwi import KIWI_OPTIONS
+
+        return f"{kiwipiepy.__version__} {sorted(KIWI_OPTIONS.items())}"
     except Exception:  # pragma: no cover — Kiwi missing fails later, where it is used
         return "?"
 
