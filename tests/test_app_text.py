@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from types import SimpleNamespace
 
 import pytest
@@ -89,3 +91,34 @@ def test_stream_turns_an_exception_into_a_korean_message():
     result = StreamResult()
     assert list(sentence_chunks(broken(), result)) == [escape_markdown("첫 문장.")]
     assert result.failed and "다시 시도" in result.failed
+
+
+def _mood_script():
+    import streamlit as st
+
+    from serving.app import mood
+
+    built = st.session_state.setdefault("built", [])
+    real = mood.chart
+    mood.chart = lambda rows: built.append(len(rows)) or real(rows)  # counts the Altair builds
+    try:
+        mood.mood_chart(7, st.session_state["series"])
+    finally:
+        mood.chart = real
+
+
+def test_mood_chart_spec_is_built_once_per_conversation_version():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_mood_script, default_timeout=60)
+    app.session_state["series"] = [(1, "슬픔", 0.8), (2, "기쁨", 0.6)]
+    app.run()
+    assert not app.exception
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 1
+    spec = json.loads(charts[0].proto.spec)
+    assert "config" not in spec and len(spec["layer"]) == 3 and len(charts[0].proto.datasets) == 2
+    app.run()  # same rows: the spec comes from the cache
+    app.session_state["series"] = [(1, "슬픔", 0.8), (2, "기쁨", 0.6), (3, "불안", 0.7)]
+    app.run()  # a new message: built again
+    assert not app.exception and app.session_state["built"] == [2, 3]
