@@ -182,6 +182,8 @@ class OfflineGenerator(BaseGenerator):
                  use_cache: bool = True, candidates: int = 30):
         import bm25s
 
+        # bm25s sets its own logger to DEBUG on import; follow the application's level instead
+        logging.getLogger("bm25s").setLevel(logging.NOTSET)
         pairs = seed_pairs(seed_path)
         csv_path = resolve_chatbotdata(chatbotdata_path)
         if csv_path is not None:
