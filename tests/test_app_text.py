@@ -122,3 +122,11 @@ def test_mood_chart_spec_is_built_once_per_conversation_version():
     app.session_state["series"] = [(1, "슬픔", 0.8), (2, "기쁨", 0.6), (3, "불안", 0.7)]
     app.run()  # a new message: built again
     assert not app.exception and app.session_state["built"] == [2, 3]
+
+
+def test_persona_emoji_in_text_asks_for_the_colour_glyph():
+    # Source Sans has a tiny monochrome 🤖 of its own: without U+FE0F it wins over the emoji font
+    from serving.app.sidebar import persona_label, text_icon
+
+    assert persona_label(SimpleNamespace(avatar="🤖", name="안드로이드")) == "🤖\ufe0f 안드로이드"
+    assert text_icon("☎️") == "☎️" and text_icon("👨‍👩‍👧") == "👨‍👩‍👧" and text_icon(None) is None
