@@ -98,30 +98,30 @@ def _mood_script():
 
     from serving.app import mood
 
-    built = st.session_state.setdefault("built", [])
-    real = mood.chart
-    mood.chart = lambda rows: built.append(len(rows)) or real(rows)  # counts the Altair builds
-    try:
-        mood.mood_chart(7, st.session_state["series"])
-    finally:
-        mood.chart = real
+    mood.mood_chart(7, st.session_state["series"])
 
 
-def test_mood_chart_spec_is_built_once_per_conversation_version():
+def test_mood_chart_is_valid_vega_lite_drawn_without_altair():
+    import altair as alt
     from streamlit.testing.v1 import AppTest
+
+    from serving.app.mood import chart_spec, mood_rows
+
+    rows = mood_rows([(1, "슬픔", 0.8), (2, "기쁨", 0.6), (3, "불안", None)])
+    spec = chart_spec(rows)
+    alt.LayerChart.from_dict(spec, validate=True)  # Altair's own Vega-Lite schema check
+    x = spec["layer"][1]["encoding"]["x"]
+    assert x["scale"]["domain"] == [0.5, 3.5] and x["axis"]["values"] == [1, 2, 3]  # edge points whole
+    assert "보통" in spec["layer"][1]["encoding"]["y"]["axis"]["labelExpr"]  # the middle label
+    assert spec["layer"][2]["data"]["values"][2] == {"차례": 3, "마음": -0.6, "감정": "😟 불안", "확신도": None}
 
     app = AppTest.from_function(_mood_script, default_timeout=60)
     app.session_state["series"] = [(1, "슬픔", 0.8), (2, "기쁨", 0.6)]
     app.run()
     assert not app.exception
-    charts = app.get("vega_lite_chart")
-    assert len(charts) == 1
-    spec = json.loads(charts[0].proto.spec)
-    assert "config" not in spec and len(spec["layer"]) == 3 and len(charts[0].proto.datasets) == 2
-    app.run()  # same rows: the spec comes from the cache
-    app.session_state["series"] = [(1, "슬픔", 0.8), (2, "기쁨", 0.6), (3, "불안", 0.7)]
-    app.run()  # a new message: built again
-    assert not app.exception and app.session_state["built"] == [2, 3]
+    [chart] = app.get("vega_lite_chart")
+    sent = json.loads(chart.proto.spec)
+    assert len(sent["layer"]) == 3 and len(sent["layer"][1]["data"]["values"]) == 2  # inline: no Arrow
 
 
 def test_persona_emoji_in_text_asks_for_the_colour_glyph():

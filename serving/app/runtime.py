@@ -47,8 +47,7 @@ WARM_TEXT = "요즘 잠이 잘 안 와서 조금 힘들어요."
 
 def warm_up(pipeline) -> dict[str, float]:
     """Load every lazy part now (Kiwi, safety, emotion, the encoder, the default persona's
-    style engine, the mood chart's libraries), so the first message costs what a warm one
-    does. Returns seconds per part."""
+    style engine), so the first message costs what a warm one does. Returns seconds per part."""
     seconds: dict[str, float] = {}
 
     def timed(name: str, step) -> None:
@@ -94,18 +93,11 @@ def warm_up(pipeline) -> dict[str, float]:
         for _ in pipeline.generator.stream(request):
             pass
 
-    def chart() -> None:  # pandas, Altair and its schema check: a second of CPU on the first message
-        from serving.app.mood import chart, mood_rows
-
-        rows = mood_rows([(1, "슬픔", 0.8), (2, "기쁨", 0.6)])
-        chart(tuple(tuple(sorted(r.items())) for r in rows)).to_dict()
-
     timed("encoder", encoder)
     timed("safety", safety)
     timed("emotion", emotion)
     timed("style", style)
     timed("generator", generator)
-    timed("chart", chart)
     return seconds
 
 
