@@ -108,6 +108,19 @@ def honoured_clauses(toks: list[Tok]) -> list[bool]:
     return flags
 
 
+def passing_away(toks: list[Tok], stem: int) -> bool:
+    """돌아가시다 as "to pass away" (never the listener's 시 to drop): 돌아가 with no place
+    to go back to (집에/고향으로 돌아가셨어요 is the listener going home)."""
+    if toks[stem].form != "돌아가" or not toks[stem].tag.startswith("V"):
+        return False
+    for tok in reversed(toks[:stem]):
+        if tok.tag in {"EC", "SP", "SF"}:
+            break
+        if tok.tag == "JKB" and tok.form in {"에", "로", "으로", "에게", "한테"}:
+            return False
+    return True
+
+
 def lexical_honorific(toks: list[Tok], i: int) -> bool:
     """드시다/주무시다/계시다 as a word of its own (not 힘드시다 = 힘들 + 시)."""
     return toks[i].form in {"드시", "주무시", "계시"} and (i == 0 or toks[i - 1].end < toks[i].start

@@ -16,7 +16,7 @@ from serving.style.analysis import Tok, join
 from serving.style.endings import HEARSAY, Family, Mood, intimate_form, polite_form
 from serving.style.hangul import attach_formal, attach_hao, ends_with_vowel_sound, final_of
 from serving.style.levels import HAO_TAILS, QUESTION_TAILS, STATEMENT_TAILS, TAILS, SpeechLevel
-from serving.style.predicates import NEUN_STEMS, Predicate, is_verb
+from serving.style.predicates import NEUN_STEMS, Predicate, is_verb, passing_away
 
 Morph = tuple[str, str]
 
@@ -96,8 +96,9 @@ class Renderer:
         return join(self.base(hon, tense))
 
     def keep_hon(self) -> bool:
-        """Whether 시 stays at an intimate level: only for an honoured third person."""
-        return self.pred.honorific and self.honoured
+        """Whether 시 stays at an intimate level: only for an honoured third person
+        (돌아가셨어요, to pass away, is always about one)."""
+        return self.pred.honorific and (self.honoured or passing_away(self.toks, self.pred.stem))
 
     def takes_neun(self) -> bool:
         """Present-tense verbs take 는- (가는구나); adjectives and past forms do not."""
