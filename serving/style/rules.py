@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from serving.style.clip import clip
 from serving.style.decorate import calm_needed, chooser, decorate, is_question
 from serving.style.levels import SpeechLevel
+from serving.style.selfcheck import problems
 from serving.style.speech_levels import convert_speech_level
 from serving.style.voice import pick_tail, voice_of
 
@@ -53,13 +54,29 @@ class RulesEngine:
                 styled = clip(sentence)
                 _note(trace, "clipped (android)", sentence, styled)
             else:
-                styled = convert_speech_level(sentence, persona.style.speech_level, tail=tail)
-                _note(trace, f"speech level {persona.style.speech_level.value}" + (f" (tail {tail} offered)" if tail else ""),
-                      sentence, styled)
+                styled = self._checked_level(sentence, persona.style.speech_level, tail, trace)
             return decorate(styled, persona, rng, original=sentence, context=context, trace=trace, voice=voice)
         except Exception:  # a style engine must never take a reply down
             log.warning("rules engine left a sentence unchanged for persona %s", persona.id, exc_info=True)
             return sentence
+
+    @staticmethod
+    def _checked_level(sentence: str, level: SpeechLevel, tail: str | None, trace: list | None) -> str:
+        """The sentence at `level`, re-read by Kiwi (selfcheck.py): a rendering that broke a
+        word or mixed levels is replaced by the one without the persona's tail, and if that
+        fails too by the source sentence itself (polite, but never broken)."""
+        styled = convert_speech_level(sentence, level, tail=tail)
+        _note(trace, f"speech level {level.value}" + (f" (tail {tail} offered)" if tail else ""), sentence, styled)
+        found = problems(sentence, styled, level)
+        if found and tail is not None:
+            plain = convert_speech_level(sentence, level)
+            _note(trace, f"self-check: {', '.join(found)}; without the tail", styled, plain)
+            styled, found = plain, problems(sentence, plain, level)
+        if found:
+            log.info("self-check refused %r -> %r (%s)", sentence, styled, ", ".join(found))
+            _note(trace, f"self-check: {', '.join(found)}; source kept", styled, sentence)
+            styled = sentence
+        return styled
 
 
 def _note(trace: list | None, rule: str, before: str, after: str) -> None:
