@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from serving.style.analysis import quoted_spans
+from serving.style.distress import about_pain
 
 if TYPE_CHECKING:
     from serving.personas.schema import Persona, PersonaStyle
@@ -58,7 +59,7 @@ def chooser(seed: int, persona_id: str, index: int, sentence: str) -> random.Ran
 
 
 def is_distress(sentence: str) -> bool:
-    return any(stem in sentence for stem in DISTRESS)
+    return any(stem in sentence for stem in DISTRESS) or about_pain(sentence)
 
 
 def substitute(sentence: str, substitutions: dict[str, str]) -> str:
@@ -120,6 +121,8 @@ def calm_needed(sentence: str, original: str | None = None, context: "TurnContex
     """Why this sentence must stay undecorated (None when it may be playful)."""
     if context is not None and context.subdued:
         return "care state or risk in the conversation"
+    if context is not None and context.emotion in HEAVY_EMOTIONS:
+        return f"the user's message is heavy ({context.emotion})"
     if is_distress(sentence) or (original is not None and is_distress(original)):
         return "the sentence is about pain, risk, grief, illness or self-criticism"
     return None
@@ -146,21 +149,31 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
         if trace is not None and (prefixes or deco.emoji):
             trace.append(("calm", out, f"no interjection or emoji: {calm}"))
         return out
-    heavy = context is not None and context.emotion in HEAVY_EMOTIONS
-    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out, heavy):
+    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out):
         before, out = out, f"{prefix} {out}"
         _note(trace, "interjection", before, out)
-    if emoji is not None and emoji_roll < deco.emoji_rate and not heavy:
+    if emoji is not None and emoji_roll < deco.emoji_rate:
         before, out = out, f"{out} {emoji}"
         _note(trace, "emoji", before, out)
     return out
 
 
-def _prefix_fits(prefix: str, sentence: str, heavy: bool) -> bool:
-    word = _bare(prefix)
-    if word in AGREEMENT and is_question(sentence):
-        return False  # 그럼그럼, 요즘 어때? agrees with nothing
-    return not (heavy and word in LAUGHTER)
+def _prefix_fits(prefix: str, sentence: str) -> bool:
+    """그럼그럼, 요즘 어때? agrees with nothing: no agreement before a question."""
+    return not (_bare(prefix) in AGREEMENT and is_question(sentence))
+
+
+# Emoji, emoticons and laughter: anything playful a decoration can add.
+_PLAYFUL = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2764♡♥]|[(（][^()（）가-힣]{1,12}[)）]|\^\^|ㅎㅎ|ㅋㅋ|"
+                      + "|".join(LAUGHTER[:-2]))
+
+
+def playful_added(source: str, output: str) -> list[str]:
+    """The playful pieces (emoji, emoticons, laughter, !, ~) in `output` that `source` did
+    not have: the sentence-level check that a calm sentence stayed calm."""
+    added = [m.group(0) for m in _PLAYFUL.finditer(output) if m.group(0) not in source]
+    added += [mark for mark in ("!", "~") if output.count(mark) > source.count(mark)]
+    return added
 
 
 def _note(trace: list | None, rule: str, before: str, after: str) -> None:

@@ -11,7 +11,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from serving.style.clip import clip
-from serving.style.decorate import calm_needed, chooser, decorate, is_question
+from serving.style.decorate import calm_needed, chooser, decorate, is_question, playful_added
 from serving.style.levels import SpeechLevel
 from serving.style.selfcheck import problems
 from serving.style.speech_levels import convert_speech_level
@@ -55,7 +55,14 @@ class RulesEngine:
                 _note(trace, "clipped (android)", sentence, styled)
             else:
                 styled = self._checked_level(sentence, persona.style.speech_level, tail, trace)
-            return decorate(styled, persona, rng, original=sentence, context=context, trace=trace, voice=voice)
+            out = decorate(styled, persona, rng, original=sentence, context=context, trace=trace, voice=voice)
+            calm = calm_needed(styled, sentence, context)
+            added = playful_added(sentence, out) if calm else []
+            if added:  # a persona's words or marks made a painful sentence playful: not sent
+                log.info("calm check removed %s from %r", added, out)
+                _note(trace, f"calm check: {calm}; {' '.join(added)} removed", out, styled)
+                out = styled
+            return out
         except Exception:  # a style engine must never take a reply down
             log.warning("rules engine left a sentence unchanged for persona %s", persona.id, exc_info=True)
             return sentence
