@@ -79,3 +79,15 @@ def test_hao(source, hao):
 
 def test_going_home_is_not_passing_away():
     assert convert_speech_level("어제 집에 돌아가셨군요.", HAE) == "어제 집에 돌아갔구나."
+
+
+@pytest.mark.parametrize("source, hae", [
+    # -어야겠- (must) is one predicate: stem + 어야 + 겠
+    ("저도 운동을 시작해야겠어요.", "나도 운동을 시작해야겠어."),
+    ("오늘은 일찍 주무셔야겠어요.", "오늘은 일찍 자야겠어."),
+    ("좀 쉬셔야겠네요.", "좀 쉬어야겠네."),
+    # a 합쇼체 ending before a comma ends its clause (Kiwi tags it EC)
+    ("감사합니다, 그럼 이제 장식만 사면 끝이네요.", "감사해, 그럼 이제 장식만 사면 끝이네."),
+])
+def test_clause_endings_the_rules_used_to_skip(source, hae):
+    assert convert_speech_level(source, HAE) == hae
