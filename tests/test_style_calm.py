@@ -73,3 +73,16 @@ def test_the_final_check_removes_what_a_persona_word_adds(personas):
     out = RulesEngine(seed=0).rewrite_one("정말 힘드셨겠어요.", playful, trace=trace)
     assert "ㅋㅋ" not in out and "힘들었겠" in out
     assert any(rule.startswith("calm check") for rule, _b, _a in trace)
+
+
+def test_register_tails_stay_on_grief_but_never_on_risk(personas):
+    """구먼 is how the grandfather talks, not play: it may stay on a sad line, never on a
+    line about self-harm, and nothing but the level stays in the care state."""
+    grandpa = personas.get("grandpa")
+    sad = "할머니가 돌아가신 뒤로 많이 힘드셨겠어요."
+    risky = "요즘 너무 외롭고 죽고 싶다는 생각이 드는군요."
+    sad_out = {RulesEngine(seed=s).rewrite_one(sad, grandpa) for s in range(20)}
+    assert any("구먼" in out for out in sad_out) and all(playful_added(sad, o) == [] for o in sad_out)
+    assert all("구먼" not in RulesEngine(seed=s).rewrite_one(risky, grandpa) for s in range(20))
+    care = TurnContext(care=True)
+    assert all("구먼" not in RulesEngine(seed=s).rewrite([sad], grandpa, context=care)[0] for s in range(20))

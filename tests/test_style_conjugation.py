@@ -91,3 +91,19 @@ def test_going_home_is_not_passing_away():
 ])
 def test_clause_endings_the_rules_used_to_skip(source, hae):
     assert convert_speech_level(source, HAE) == hae
+
+
+@pytest.mark.parametrize("source, tail, expected", [
+    # naruto insists on questions too (SmileStyle: 다니깐 on 99% of its questions)
+    ("뭐 하세요?", "냐니깐", "뭐 하냐니깐?"),
+    ("어디에 사세요?", "냐니깐", "어디에 사냐니깐?"),           # ㄹ drops before 냐
+    ("그게 사실이에요?", "냐니깐", "그게 사실이냐니깐?"),
+    ("오늘 괜찮았어요?", "냐니깐", "오늘 괜찮았냐니깐?"),
+    # 네요/군요 take the insisting and the old man's tails as well
+    ("곧 할로윈이네요.", "다니깐", "곧 할로윈이라니깐."),
+    ("어제 많이 놀랐겠네요.", "다니깐", "어제 많이 놀랐겠다니깐."),
+    ("까먹었다니 아쉽네요.", "구먼", "까먹었다니 아쉽구먼."),
+    ("그랬군요.", "구먼", "그랬구먼."),
+])
+def test_persona_tails(source, tail, expected):
+    assert convert_speech_level(source, HAE, tail=tail) == expected

@@ -40,7 +40,8 @@ DISTRESS = _PAIN + _RISK + _GRIEF + _ILLNESS + _SELF_BLAME
 
 # Interjections that agree with what was just said: never before a question (nothing
 # was said yet) or a painful disclosure (그럼그럼, 저는 제가 한심해요).
-AGREEMENT = ("그럼그럼", "그래그래", "맞아", "맞아요", "그렇지", "암", "암요", "당연하지", "그럼", "옳지")
+AGREEMENT = ("그럼그럼", "그래그래", "맞아", "맞아요", "그렇지", "암", "암요", "당연하지", "그럼", "옳지", "응", "웅",
+             "웅웅", "그치")
 # Laughter and cheer: playful, so only on light sentences.
 LAUGHTER = ("허허", "하하", "ㅎㅎ", "ㅋㅋ", "헤헤", "호호", "우와", "와")
 CHEERFUL_MARKS = ("!", "~", "♡", "♥")
@@ -56,6 +57,11 @@ _FINAL = re.compile(r"(?P<mark>\.{2,}|…+|[.?!]+)(?P<trail>[^0-9A-Za-z가-힣.?
 def chooser(seed: int, persona_id: str, index: int, sentence: str) -> random.Random:
     digest = hashlib.sha256(f"{seed}\x1f{persona_id}\x1f{index}\x1f{sentence}".encode()).digest()
     return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def is_risk(sentence: str) -> bool:
+    """Risk, self-harm, violence or a hotline: nothing of a persona's manner but its level."""
+    return any(stem in sentence for stem in _RISK)
 
 
 def is_distress(sentence: str) -> bool:

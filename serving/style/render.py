@@ -29,6 +29,7 @@ DEUL_CUES = {"생각", "마음", "기분", "느낌", "잠", "확신", "의문", 
 GREETINGS = {SpeechLevel.HAE: "안녕", SpeechLevel.HAEYO: "안녕하세요", SpeechLevel.HAPSYO: "안녕하십니까",
              SpeechLevel.HAO: "안녕하시오"}
 _INTIMATE = (SpeechLevel.HAE, SpeechLevel.HAO)
+_NOTICING_TAILS = ("다니까", "다니깐", "구먼")  # tails that may also replace 네요/군요
 
 
 def plain_for_honorific(stem: str, toks: list[Tok], text: str | None = None, at: int | None = None) -> str | None:
@@ -169,6 +170,8 @@ class Renderer:
             if self.toks[p.stem].tag == "VCN" and not p.tense and not hon:
                 return join(self.base(False)) + "야"
             return join(self.base(hon) + [("어", "EF")])
+        if tail in _NOTICING_TAILS and p.family in (Family.NE, Family.GUN) and p.mood is Mood.STATEMENT:
+            return self._hae_tail(tail, hon)  # 할로윈이네요 → 할로윈이라니깐, 아쉽네요 → 아쉽구먼
         form = intimate_form(p.form) if p.ending.level is SpeechLevel.HAEYO else p.form
         if p.family is Family.GUN:
             form = "는구나" if self.takes_neun() else "구나"
@@ -178,7 +181,9 @@ class Renderer:
         """A statement or question ended the persona's way instead of the level's plain
         ending: 다니까/다니깐, 구먼, 다네, 네 (하게체, 일세 after a noun), 지; 는가 asks."""
         p = self.pred
-        nikka = "니깐" if tail == "다니깐" else "니까"
+        nikka = "니깐" if tail.endswith("니깐") else "니까"
+        if tail in ("냐니까", "냐니깐"):
+            return self._asking_tail(hon, nikka)
         if self.is_copula() and not p.tense and not hon:
             noun, vowel = self._noun_text(), self.noun_ends_in_vowel()
             i = "" if vowel else "이"
@@ -209,6 +214,13 @@ class Renderer:
             neun = p.tense or self.takes_neun()
             return join(self.base(hon) + [("는가" if neun else "ᆫ가", "EF")])
         return join(self.base(hon) + [(tail, "EF")])  # 네, 지
+
+    def _asking_tail(self, hon: bool, nikka: str) -> str:
+        """뭐 하냐니깐, 친구냐니깐, 괜찮았냐니깐: a question insisted on."""
+        p = self.pred
+        if self.is_copula() and not p.tense and not hon:
+            return self._noun_text() + ("" if self.noun_ends_in_vowel() else "이") + "냐" + nikka
+        return join(self.base(hon) + [("냐", "EF")]) + nikka
 
     def _noun_text(self) -> str:
         p = self.pred

@@ -11,8 +11,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from serving.style.clip import clip
-from serving.style.decorate import calm_needed, chooser, decorate, is_question, playful_added
-from serving.style.levels import SpeechLevel
+from serving.style.decorate import calm_needed, chooser, decorate, is_question, is_risk, playful_added
+from serving.style.levels import REGISTER_TAILS, SpeechLevel
 from serving.style.selfcheck import problems
 from serving.style.speech_levels import convert_speech_level
 from serving.style.voice import pick_tail, voice_of
@@ -49,7 +49,10 @@ class RulesEngine:
             voice = voice_of(persona)
             tails = voice.question_tails if is_question(sentence) else voice.statement_tails
             roll = rng.random()  # drawn every time so one choice does not shift the others
-            tail = pick_tail(tails, roll) if calm_needed(sentence, context=context) is None else None
+            tail = pick_tail(tails, roll)
+            if calm_needed(sentence, context=context) is not None and (
+                    tail not in REGISTER_TAILS or is_risk(sentence) or (context is not None and context.subdued)):
+                tail = None  # 다니깐 insists; 구먼 and 하게체 네 are register, but never on risk or in care
             if voice.clipped:
                 styled = clip(sentence)
                 _note(trace, "clipped (android)", sentence, styled)
