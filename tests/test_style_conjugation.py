@@ -107,3 +107,15 @@ def test_clause_endings_the_rules_used_to_skip(source, hae):
 ])
 def test_persona_tails(source, tail, expected):
     assert convert_speech_level(source, HAE, tail=tail) == expected
+
+
+@pytest.mark.parametrize("source, hage", [
+    # the king's 하게체: statements 네/일세, commands -게 (the listener's 시 goes), invitations -세
+    ("말씀을 듣고 보니 그동안 혼자 많이 버티셨네요.", "말씀을 듣고 보니 그동안 혼자 많이 버텼네."),
+    ("그건 당신 탓이 아니에요.", "그건 그대 탓이 아닐세."),
+    ("따뜻한 물 한 잔 드시면서 잠시 쉬어 보세요.", "따뜻한 물 한 잔 마시면서 잠시 쉬어 보게."),
+    ("우리 같이 방법을 찾아봐요.", "우리 같이 방법을 찾아보세."),
+    ("어머니께서 걱정하시는데 전화해 보세요.", "어머니께서 걱정하시는데 전화해 보게."),
+])
+def test_hage_for_the_king(source, hage):
+    assert convert_speech_level(source, HAO, tail="네") == hage

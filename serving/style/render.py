@@ -295,8 +295,13 @@ class Renderer:
     # -- 하오체 ----------------------------------------------------------------------
     def _hao(self, tail: str | None = None) -> str:
         p = self.pred
-        if tail in HAO_TAILS and p.family in (Family.PLAIN, Family.NA) and self.tail_fits(tail):
-            return self._hae_tail(tail, self.keep_hon(), hage=True)  # 하게체 (king): 들었네, 힘든가
+        hage = tail in HAO_TAILS
+        if hage and p.family in (Family.PLAIN, Family.NA, Family.NE, Family.GUN) and self.tail_fits(tail):
+            return self._hae_tail(tail, self.keep_hon(), hage=True)  # 하게체 (king): 들었네, 버텼네, 힘든가
+        if tail == "네" and p.mood is Mood.IMPERATIVE:
+            return join(self.base(False, tense=False) + [("게", "EF")])  # 하게체 command: 쉬어 보게
+        if tail == "네" and p.mood is Mood.SUGGESTION:
+            return self.surface(False, tense=False) + "세"  # 하게체 invitation: 같이 찾아보세
         if p.mood is Mood.IMPERATIVE:
             return self.surface(True, tense=False) + "오"
         if p.mood is Mood.SUGGESTION:

@@ -67,7 +67,8 @@ def convert_speech_level(sentence: str, level: SpeechLevel | str, tail: str | No
                 break
     polite_source = any(p.ending.level in (_HY, _HS) for p in preds)
     overrides = _word_overrides(toks, level, sentence, polite_source)
-    if level in (_H, _HO) and not (level is _HO and preds and preds[-1].mood is Mood.IMPERATIVE):
+    hao_command = level is _HO and preds and preds[-1].mood is Mood.IMPERATIVE and tail != "네"  # -(으)시오 keeps 시
+    if level in (_H, _HO) and not hao_command:
         _drop_listener_honorifics(toks, sentence, preds, overrides, honoured)
     edits: list[tuple[int, int, str]] = []   # (token from, token to, new text)
     covered: set[int] = set()
