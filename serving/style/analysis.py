@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from serving.kiwi import get_kiwi
 
@@ -58,6 +59,12 @@ def analyse(text: str) -> list[Tok]:
     pre = _pretokenized(text)
     tokens = kiwi.tokenize(text, pretokenized=pre) if pre else kiwi.tokenize(text)
     return _toks(tokens, quoted_spans(text))
+
+
+@lru_cache(maxsize=4096)
+def analysed(text: str) -> tuple[Tok, ...]:
+    """`analyse`, cached and read-only: the checks read the same source sentence several times."""
+    return tuple(analyse(text))
 
 
 def alternatives(text: str, top_n: int = 3) -> list[list[Tok]]:

@@ -64,8 +64,9 @@ def is_risk(sentence: str) -> bool:
     return any(stem in sentence for stem in _RISK)
 
 
-def is_distress(sentence: str) -> bool:
-    return any(stem in sentence for stem in DISTRESS) or about_pain(sentence)
+def is_distress(sentence: str, lemmas: bool = True) -> bool:
+    """A pain word written in the sentence, or (with `lemmas`) any inflection of one."""
+    return any(stem in sentence for stem in DISTRESS) or (lemmas and about_pain(sentence))
 
 
 def substitute(sentence: str, substitutions: dict[str, str]) -> str:
@@ -129,7 +130,8 @@ def calm_needed(sentence: str, original: str | None = None, context: "TurnContex
         return "care state or risk in the conversation"
     if context is not None and context.emotion in HEAVY_EMOTIONS:
         return f"the user's message is heavy ({context.emotion})"
-    if is_distress(sentence) or (original is not None and is_distress(original)):
+    # the source is read by lemma; the styled text only for the words a persona may add
+    if is_distress(sentence, lemmas=original is None) or (original is not None and is_distress(original)):
         return "the sentence is about pain, risk, grief, illness or self-criticism"
     return None
 

@@ -4,9 +4,7 @@ list of written stems misses. A floor under the turn context the pipeline passes
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from serving.style.analysis import analyse
+from serving.style.analysis import analysed
 
 # Verb and adjective stems (Kiwi's lemma forms).
 PAIN_STEMS = {
@@ -32,11 +30,10 @@ PAIN_NOUNS = {
 _ROOTS = PAIN_NOUNS | {stem[:-1] for stem in PAIN_STEMS if stem.endswith(("하", "되"))}
 
 
-@lru_cache(maxsize=4096)
 def about_pain(sentence: str) -> bool:
     """Whether any word of `sentence` (outside quotes too: quoted pain is still pain) is a
     pain word by its lemma."""
-    for tok in analyse(sentence):
+    for tok in analysed(sentence):
         if tok.tag.startswith("V") and tok.form in PAIN_STEMS:
             return True
         if tok.tag.startswith(("NN", "XR")) and tok.form in _ROOTS:

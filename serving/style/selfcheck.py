@@ -14,7 +14,7 @@ is not the engine's doing). Problems, by name:
 
 from __future__ import annotations
 
-from serving.style.analysis import Tok, analyse
+from serving.style.analysis import Tok, analyse, analysed
 from serving.style.levels import SpeechLevel
 from serving.style.predicates import STEM_TAGS, find_predicates
 
@@ -37,7 +37,7 @@ def problems(source: str, output: str, level: SpeechLevel | None, check_level: b
     already wrong with `source`; empty when it reads well."""
     if output == source:
         return []
-    src, out = analyse(source), analyse(output)
+    src, out = list(analysed(source)), analyse(output)
     found = _word_problems(out, output, source) - _word_problems(src, source, source)
     if _humble_lost(src, out):
         found.add("humble verb lost")

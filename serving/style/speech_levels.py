@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from serving.style.analysis import Tok, alternatives, analyse, join, same_spelling
+from serving.style.analysis import Tok, alternatives, analysed, join, same_spelling
 from serving.style.levels import SpeechLevel
 from serving.style.endings import Mood
 from serving.style.predicates import (HONORIFIC_EP, HONOURED_NOUNS, Predicate, find_predicates, honoured_clauses,
@@ -52,7 +52,7 @@ def convert_speech_level(sentence: str, level: SpeechLevel | str, tail: str | No
         raise ValueError(f"unknown tail {tail!r}; use one of {TAILS}")
     if not sentence.strip():
         return sentence
-    toks = analyse(sentence)
+    toks = list(analysed(sentence))  # shared with the self-check and the pain check
     if not toks:
         return sentence
     honoured = honoured_clauses(toks)
