@@ -86,3 +86,21 @@ def test_register_tails_stay_on_grief_but_never_on_risk(personas):
     assert all("구먼" not in RulesEngine(seed=s).rewrite_one(risky, grandpa) for s in range(20))
     care = TurnContext(care=True)
     assert all("구먼" not in RulesEngine(seed=s).rewrite([sad], grandpa, context=care)[0] for s in range(20))
+
+
+def test_no_tail_on_self_criticism_and_no_discovery_on_reassurance(personas):
+    grandpa = personas.get("grandpa")
+    for seed in range(12):
+        engine = RulesEngine(seed=seed)
+        assert "구먼" not in engine.rewrite_one("저는 제가 아무 쓸모도 없는 사람처럼 느껴져요.", grandpa)
+        assert "구먼" not in engine.rewrite_one("그 사람이 그렇게 말한 건 당신 탓이 아니에요.", grandpa)
+
+
+def test_disappointment_is_pain_and_a_greeting_fragment_gets_no_decoration(personas):
+    enfp = personas.get("enfp")
+    sentence = "시험 결과가 기대만큼 나오지 않아서 실망하셨군요."
+    assert is_distress(sentence)
+    for seed in range(12):
+        engine = RulesEngine(seed=seed)
+        assert playful_added(sentence, engine.rewrite_one(sentence, enfp)) == []
+        assert engine.rewrite_one("안녕하세요,", enfp) == "안녕,"

@@ -60,8 +60,9 @@ def chooser(seed: int, persona_id: str, index: int, sentence: str) -> random.Ran
 
 
 def is_risk(sentence: str) -> bool:
-    """Risk, self-harm, violence or a hotline: nothing of a persona's manner but its level."""
-    return any(stem in sentence for stem in _RISK)
+    """Risk, self-harm, violence, a hotline or self-criticism: nothing of a persona's manner
+    but its level (no 구먼 on 쓸모없는 사람처럼 느껴져요)."""
+    return any(stem in sentence for stem in _RISK + _SELF_BLAME)
 
 
 def is_distress(sentence: str, lemmas: bool = True) -> bool:
@@ -153,6 +154,8 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
     # Draw both every time so one choice does not shift the others.
     prefix_roll, prefix = rng.random(), rng.choice(prefixes) if prefixes else None
     emoji_roll, emoji = rng.random(), rng.choice(deco.emoji) if deco.emoji else None
+    if calm is None and out.rstrip().endswith(","):
+        calm = "a greeting or fragment before a comma (안녕,): the sentence goes on"
     if calm is not None:
         if trace is not None and (prefixes or deco.emoji):
             trace.append(("calm", out, f"no interjection or emoji: {calm}"))

@@ -158,6 +158,8 @@ class Renderer:
     # -- 해체 ----------------------------------------------------------------------
     def _hae(self, tail: str | None) -> str:
         p, hon = self.pred, self.keep_hon()
+        if tail == "구먼" and self.toks[p.stem].tag == "VCN":
+            tail = None  # 네 탓이 아니구먼 reads as a discovery, not a reassurance: 아니야
         if p.mood is Mood.IMPERATIVE:
             return join(self.base(False, tense=False) + [("어", "EF")])
         if p.mood is Mood.SUGGESTION:
