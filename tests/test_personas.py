@@ -236,7 +236,7 @@ def test_cli_list_and_preview(capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0].split()[1] == DEFAULT_ID and "seonbi" in out
     assert main(["personas", "preview", "king", "많이 힘드셨겠어요.", "--personas-dir", str(BUNDLED)]) == 0
-    assert capsys.readouterr().out.strip() == "많이 힘들었겠소."
+    assert capsys.readouterr().out.strip() == "많이 힘들었겠네."
 
 
 def test_cli_preview_unknown_id_uses_default(capsys):

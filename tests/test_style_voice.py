@@ -151,7 +151,7 @@ def test_preview_file_prints_one_line_per_input_line_and_json_trace(tmp_path, ca
     source.write_text("어떤 생각이 드셨어요? 제가 끝까지 들을게요.\n\n정말 잘하고 있어요.\n", encoding="utf-8")
     assert main(["personas", "preview", "naruto", "--file", str(source)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines == ["어떤 생각이 들었어? 내가 끝까지 들을게!", "", "진짜 잘하고 있다니깐!"]
+    assert lines == ["어떤 생각이 들었냐니깐? 내가 끝까지 들을게!", "", "진짜 잘하고 있다니깐!"]
     assert main(["personas", "preview", "naruto", "--file", str(source), "--json"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(records) == 3 and records[2]["output"] == "진짜 잘하고 있다니깐!"
@@ -171,3 +171,20 @@ def test_learned_rewrites_that_decorate_a_painful_sentence_fall_back():
     light = "오늘 산책을 다녀왔어요."
     assert playful_on_calm(light, "오늘 산책 다녀왔어! ✨") is None
     assert playful_on_calm(light, "오늘 산책 다녀왔어! ✨", TurnContext(care=True)).startswith("calm")
+
+
+def test_seonbi_and_king_differ_on_most_review_sentences(personas):
+    """Round 2 of the blind review: 64 of 80 lines shared. Compared without the pronoun,
+    openers and '!', most lines must now differ."""
+    import re
+    lines = [line for line in (REPO / "data" / "style_review_issue12.txt").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    engine = RulesEngine(seed=0)
+
+    def bare(text: str) -> str:
+        text = re.sub(r"^(허허|음),\s*", "", text).replace("!", ".")
+        return text.replace("과인", "나").replace("소생", "나")
+
+    same = sum(bare(engine.rewrite_one(s, personas.get("king"), i)) == bare(engine.rewrite_one(s, personas.get("seonbi"), i))
+               for i, s in enumerate(lines))
+    assert same < len(lines) / 2, f"{same} of {len(lines)} lines shared"

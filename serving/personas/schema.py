@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from serving.style.levels import STATEMENT_TAILS, SpeechLevel
+from serving.style.levels import HAO_TAILS, STATEMENT_TAILS, SpeechLevel
 from training.loaders.smilestyle import SMILESTYLE_STYLES
 
 # The 17 styles of the SmileStyle corpus (defined once, by its loader): the label a learned
@@ -136,8 +136,12 @@ class PersonaStyle(_Strict):
 
     @model_validator(mode="after")
     def _tails_need_hae(self) -> "PersonaStyle":
-        if self.decorations.statement_tails and self.speech_level is not SpeechLevel.HAE:
-            raise ValueError("decorations.statement_tails only work with speech_level 해체")
+        tails = self.decorations.statement_tails
+        if self.speech_level is SpeechLevel.HAO and all(t in HAO_TAILS for t in tails):
+            return self  # 하게체 네 for a 하오체 king
+        if tails and self.speech_level is not SpeechLevel.HAE:
+            raise ValueError("decorations.statement_tails only work with speech_level 해체 "
+                             f"(하오체: only {', '.join(HAO_TAILS)})")
         return self
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from serving.kiwi import get_kiwi
 
@@ -60,6 +61,12 @@ def analyse(text: str) -> list[Tok]:
     return _toks(tokens, quoted_spans(text))
 
 
+@lru_cache(maxsize=4096)
+def analysed(text: str) -> tuple[Tok, ...]:
+    """`analyse`, cached and read-only: the checks read the same source sentence several times."""
+    return tuple(analyse(text))
+
+
 def alternatives(text: str, top_n: int = 3) -> list[list[Tok]]:
     """Kiwi's next-best analyses (after the best), for when the best one is implausible."""
     kiwi = get_kiwi()
@@ -70,7 +77,30 @@ def alternatives(text: str, top_n: int = 3) -> list[list[Tok]]:
 
 
 def _toks(tokens, quotes: list[tuple[int, int]]) -> list[Tok]:
-    return [Tok(t.form, t.tag, t.start, t.end, any(a <= t.start < b for a, b in quotes)) for t in tokens]
+    toks = [Tok(t.form, t.tag, t.start, t.end, any(a <= t.start < b for a, b in quotes)) for t in tokens]
+    return _promise_endings(toks)
+
+
+_GE_YO = (("것", "NNB"), ("이", "VCP"), ("요", "EC"))
+
+
+def _promise_endings(toks: list[Tok]) -> list[Tok]:
+    """Kiwi reads a promise -(으)ㄹ게요 before a comma as ᆯ + 것 + 이 + 요 (있을게요, 걱정
+    마세요 → 있/ETM 을/것/이/요): one final ending 을게요, as it is at the end of a sentence."""
+    out: list[Tok] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        tail = toks[i + 1:i + 4]
+        if tok.tag == "ETM" and tok.form in ("ᆯ", "을") and len(tail) == 3 \
+                and [t.morph for t in tail] == list(_GE_YO) and tail[0].end - tail[0].start == 1 \
+                and tail[0].start == tail[1].start:
+            out.append(Tok(tok.form + "게요", "EF", tok.start, tail[2].end, tok.quoted))
+            i += 4
+            continue
+        out.append(tok)
+        i += 1
+    return out
 
 
 def join(morphs: list[tuple[str, str]]) -> str:

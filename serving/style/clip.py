@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from serving.style.analysis import Tok, analyse, join
 from serving.style.endings import Mood
-from serving.style.predicates import HONORIFIC_EP, find_predicates, is_verb
+from serving.style.predicates import HONORIFIC_EP, find_predicates, honoured_clauses, is_verb
 from serving.style.render import plain_for_honorific
 
 _DROP_PARTICLES = {"JKS", "JKO", "JKC", "JKG"}
@@ -24,17 +24,49 @@ def clip(sentence: str) -> str:
         return sentence
     preds = find_predicates(toks)
     final = preds[-1] if preds else None
-    words = _words(toks)
-    out: list[str] = []
-    for a, b in words:
-        text = _clip_word(toks, a, b, sentence, final)
-        if text:
-            out.append(text)
+    if final is not None and _greeting(toks, final):
+        return sentence[:toks[final.stem].start] + "하십니까" + sentence[toks[final.last].end:].replace("?", "")
+    honoured = honoured_clauses(toks)
+    out: list[tuple[str, bool]] = []   # (word, whether it leans on the next word)
+    for a, b in _words(toks):
+        text = _clip_word(toks, a, b, sentence, final, honoured)
+        if not text:
+            continue
+        if out and text == out[-1][0]:
+            continue  # 저는 제가 → 본 기체 once
+        if out and _leans_back(toks[a]):
+            out[-1] = (out[-1][0], True)
+        out.append((text, _leans_forward(toks, a, b)))
     if not out:
         return sentence
     question = final is not None and final.mood is Mood.QUESTION
-    body = ". ".join(w.rstrip(".?!") for w in out)
+    body = ""
+    for n, (word, leans) in enumerate(out):
+        body += word.rstrip(".?!") if leans or n == len(out) - 1 else word.rstrip(".?!") + "."
+        if n < len(out) - 1:
+            body += " "
     return body + ("?" if question else ".")
+
+
+def _greeting(toks: list[Tok], final) -> bool:
+    """안녕하세요: a greeting; clipped to 안녕함 it reads as "is well"."""
+    return final.stem > 0 and toks[final.stem - 1].form == "안녕" and toks[final.stem].form == "하" \
+        and not final.tense
+
+
+def _leans_forward(toks: list[Tok], a: int, b: int) -> bool:
+    """A word that cannot stand alone: a modifier (그, 한, 떠난, 6), or a verb linked to the
+    auxiliary after it (쐬어 보기, 해결하지 않아도): no full stop between them."""
+    last = next((t for t in reversed(toks[a:b]) if not t.tag.startswith("S")), toks[b - 1])
+    if last.tag in {"ETM", "MM", "SN", "XPN"}:
+        return True
+    nxt = toks[b] if b < len(toks) else None
+    return last.tag == "EC" and nxt is not None and nxt.tag.startswith("VX")
+
+
+def _leans_back(tok: Tok) -> bool:
+    """A bound noun or an auxiliary verb goes with the word before it (망설였을 것, 될 수)."""
+    return tok.tag in {"NNB", "VX", "VX-I", "VX-R"}
 
 
 def _words(toks: list[Tok]) -> list[tuple[int, int]]:
@@ -47,7 +79,7 @@ def _words(toks: list[Tok]) -> list[tuple[int, int]]:
     return spans
 
 
-def _clip_word(toks: list[Tok], a: int, b: int, text: str, final) -> str:
+def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list[bool]) -> str:
     part = toks[a:b]
     if all(t.tag.startswith(("S", "W_")) for t in part):
         mark = "".join(t.form for t in part)
@@ -60,8 +92,8 @@ def _clip_word(toks: list[Tok], a: int, b: int, text: str, final) -> str:
             continue
         if t.tag in _DROP_PARTICLES or (t.tag == "JX" and t.form in _DROP_JX):
             continue
-        if t.tag == "EP" and t.form in HONORIFIC_EP:
-            continue
+        if t.tag == "EP" and t.form in HONORIFIC_EP and not honoured[toks.index(t)]:
+            continue  # the listener's 시 goes; an honoured grandmother's stays
         plain = plain_for_honorific(t.form, toks, text, t.start) if t.tag.startswith("V") else None
         if plain:
             morphs.append((plain, "VV"))  # 드시면서 → 마시면서

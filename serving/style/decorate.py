@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from serving.style.analysis import quoted_spans
+from serving.style.distress import about_pain
 
 if TYPE_CHECKING:
     from serving.personas.schema import Persona, PersonaStyle
@@ -39,7 +40,8 @@ DISTRESS = _PAIN + _RISK + _GRIEF + _ILLNESS + _SELF_BLAME
 
 # Interjections that agree with what was just said: never before a question (nothing
 # was said yet) or a painful disclosure (그럼그럼, 저는 제가 한심해요).
-AGREEMENT = ("그럼그럼", "그래그래", "맞아", "맞아요", "그렇지", "암", "암요", "당연하지", "그럼", "옳지")
+AGREEMENT = ("그럼그럼", "그래그래", "맞아", "맞아요", "그렇지", "암", "암요", "당연하지", "그럼", "옳지", "응", "웅",
+             "웅웅", "그치")
 # Laughter and cheer: playful, so only on light sentences.
 LAUGHTER = ("허허", "하하", "ㅎㅎ", "ㅋㅋ", "헤헤", "호호", "우와", "와")
 CHEERFUL_MARKS = ("!", "~", "♡", "♥")
@@ -57,8 +59,15 @@ def chooser(seed: int, persona_id: str, index: int, sentence: str) -> random.Ran
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
-def is_distress(sentence: str) -> bool:
-    return any(stem in sentence for stem in DISTRESS)
+def is_risk(sentence: str) -> bool:
+    """Risk, self-harm, violence, a hotline or self-criticism: nothing of a persona's manner
+    but its level (no 구먼 on 쓸모없는 사람처럼 느껴져요)."""
+    return any(stem in sentence for stem in _RISK + _SELF_BLAME)
+
+
+def is_distress(sentence: str, lemmas: bool = True) -> bool:
+    """A pain word written in the sentence, or (with `lemmas`) any inflection of one."""
+    return any(stem in sentence for stem in DISTRESS) or (lemmas and about_pain(sentence))
 
 
 def substitute(sentence: str, substitutions: dict[str, str]) -> str:
@@ -120,7 +129,10 @@ def calm_needed(sentence: str, original: str | None = None, context: "TurnContex
     """Why this sentence must stay undecorated (None when it may be playful)."""
     if context is not None and context.subdued:
         return "care state or risk in the conversation"
-    if is_distress(sentence) or (original is not None and is_distress(original)):
+    if context is not None and context.emotion in HEAVY_EMOTIONS:
+        return f"the user's message is heavy ({context.emotion})"
+    # the source is read by lemma; the styled text only for the words a persona may add
+    if is_distress(sentence, lemmas=original is None) or (original is not None and is_distress(original)):
         return "the sentence is about pain, risk, grief, illness or self-criticism"
     return None
 
@@ -142,25 +154,37 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
     # Draw both every time so one choice does not shift the others.
     prefix_roll, prefix = rng.random(), rng.choice(prefixes) if prefixes else None
     emoji_roll, emoji = rng.random(), rng.choice(deco.emoji) if deco.emoji else None
+    if calm is None and out.rstrip().endswith(","):
+        calm = "a greeting or fragment before a comma (안녕,): the sentence goes on"
     if calm is not None:
         if trace is not None and (prefixes or deco.emoji):
             trace.append(("calm", out, f"no interjection or emoji: {calm}"))
         return out
-    heavy = context is not None and context.emotion in HEAVY_EMOTIONS
-    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out, heavy):
+    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out):
         before, out = out, f"{prefix} {out}"
         _note(trace, "interjection", before, out)
-    if emoji is not None and emoji_roll < deco.emoji_rate and not heavy:
+    if emoji is not None and emoji_roll < deco.emoji_rate:
         before, out = out, f"{out} {emoji}"
         _note(trace, "emoji", before, out)
     return out
 
 
-def _prefix_fits(prefix: str, sentence: str, heavy: bool) -> bool:
-    word = _bare(prefix)
-    if word in AGREEMENT and is_question(sentence):
-        return False  # 그럼그럼, 요즘 어때? agrees with nothing
-    return not (heavy and word in LAUGHTER)
+def _prefix_fits(prefix: str, sentence: str) -> bool:
+    """그럼그럼, 요즘 어때? agrees with nothing: no agreement before a question."""
+    return not (_bare(prefix) in AGREEMENT and is_question(sentence))
+
+
+# Emoji, emoticons and laughter: anything playful a decoration can add.
+_PLAYFUL = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF\u2764♡♥]|[(（][^()（）가-힣]{1,12}[)）]|\^\^|ㅎㅎ|ㅋㅋ|"
+                      + "|".join(LAUGHTER[:-2]))
+
+
+def playful_added(source: str, output: str) -> list[str]:
+    """The playful pieces (emoji, emoticons, laughter, !, ~) in `output` that `source` did
+    not have: the sentence-level check that a calm sentence stayed calm."""
+    added = [m.group(0) for m in _PLAYFUL.finditer(output) if m.group(0) not in source]
+    added += [mark for mark in ("!", "~") if output.count(mark) > source.count(mark)]
+    return added
 
 
 def _note(trace: list | None, rule: str, before: str, after: str) -> None:

@@ -33,7 +33,10 @@ class SpeechLevel(str, Enum):
 # Endings a persona may put on a 해체/하오체 predicate instead of the level's plain one
 # (rendered by serving/style/render.py; 네 and 는가 at 하오체 are the 하게체 of a king).
 STATEMENT_TAILS = ("다니까", "다니깐", "구먼", "다네", "네", "지")
-QUESTION_TAILS = ("는가",)
+QUESTION_TAILS = ("는가", "냐니까", "냐니깐")        # 냐니깐: naruto asks insisting (뭐 하냐니깐!)
+# Tails that are a persona's register, not play: they stay on painful sentences (힘들었겠구먼,
+# 힘들었겠네 in 하게체); the insisting 다니까/냐니까 do not.
+REGISTER_TAILS = ("구먼", "다네", "네", "지", "는가")
 TAILS = STATEMENT_TAILS + QUESTION_TAILS
 HAO_TAILS = ("네", "는가")
 

@@ -56,7 +56,8 @@ def _is_final_ending(toks: list[Tok], i: int) -> bool:
         return True
     # Kiwi sometimes tags a clause-final 어요 (or 하오체 소, 해체 니) before a comma or at
     # the end as a connective ending.
-    if tok.tag == "EC" and (tok.form.endswith("요") or tok.form in {"소", "오", "니"}) and lookup(tok.form):
+    if tok.tag == "EC" and (tok.form.endswith(("요", "니다", "니까")) or tok.form in {"소", "오", "니"}) \
+            and lookup(tok.form):
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if nxt is None or nxt.tag in {"SF", "SP", "SE"}:
             return True
@@ -108,6 +109,19 @@ def honoured_clauses(toks: list[Tok]) -> list[bool]:
     return flags
 
 
+def passing_away(toks: list[Tok], stem: int) -> bool:
+    """돌아가시다 as "to pass away" (never the listener's 시 to drop): 돌아가 with no place
+    to go back to (집에/고향으로 돌아가셨어요 is the listener going home)."""
+    if toks[stem].form != "돌아가" or not toks[stem].tag.startswith("V"):
+        return False
+    for tok in reversed(toks[:stem]):
+        if tok.tag in {"EC", "SP", "SF"}:
+            break
+        if tok.tag == "JKB" and tok.form in {"에", "로", "으로", "에게", "한테"}:
+            return False
+    return True
+
+
 def lexical_honorific(toks: list[Tok], i: int) -> bool:
     """드시다/주무시다/계시다 as a word of its own (not 힘드시다 = 힘들 + 시)."""
     return toks[i].form in {"드시", "주무시", "계시"} and (i == 0 or toks[i - 1].end < toks[i].start
@@ -149,7 +163,7 @@ def _predicate_at(toks: list[Tok], end: int) -> Predicate | None:
         return None
     j = end - 1
     eps: list[int] = []
-    while j >= 0 and toks[j].tag == "EP" and not toks[j].quoted:
+    while j >= 0 and not toks[j].quoted and (toks[j].tag == "EP" or _must(toks, j, eps)):
         eps.insert(0, j)
         j -= 1
     if j < 0 or toks[j].tag not in STEM_TAGS or toks[j].quoted:
@@ -166,6 +180,11 @@ def _predicate_at(toks: list[Tok], end: int) -> Predicate | None:
     tense = [k for k in eps if toks[k].form not in HONORIFIC_EP]
     honorific = ending.honorific or len(tense) < len(eps) or lexical_honorific(toks, stem)
     return Predicate(first, stem, eps, end, last, form, ending, honorific=honorific, tense=tense)
+
+
+def _must(toks: list[Tok], j: int, eps: list[int]) -> bool:
+    """-어야겠- (해야겠어요: must): the 어야 between the stem and 겠 goes with the tense."""
+    return toks[j].tag == "EC" and toks[j].form in {"어야", "아야"} and bool(eps) and toks[eps[0]].form == "겠"
 
 
 def _mood(toks: list[Tok], pred: Predicate, clause_start: int) -> Mood:

@@ -16,7 +16,7 @@ from serving.style.analysis import Tok, join
 from serving.style.endings import HEARSAY, Family, Mood, intimate_form, polite_form
 from serving.style.hangul import attach_formal, attach_hao, ends_with_vowel_sound, final_of
 from serving.style.levels import HAO_TAILS, QUESTION_TAILS, STATEMENT_TAILS, TAILS, SpeechLevel
-from serving.style.predicates import NEUN_STEMS, Predicate, is_verb
+from serving.style.predicates import NEUN_STEMS, Predicate, is_verb, passing_away
 
 Morph = tuple[str, str]
 
@@ -29,6 +29,7 @@ DEUL_CUES = {"생각", "마음", "기분", "느낌", "잠", "확신", "의문", 
 GREETINGS = {SpeechLevel.HAE: "안녕", SpeechLevel.HAEYO: "안녕하세요", SpeechLevel.HAPSYO: "안녕하십니까",
              SpeechLevel.HAO: "안녕하시오"}
 _INTIMATE = (SpeechLevel.HAE, SpeechLevel.HAO)
+_NOTICING_TAILS = ("다니까", "다니깐", "구먼")  # tails that may also replace 네요/군요
 
 
 def plain_for_honorific(stem: str, toks: list[Tok], text: str | None = None, at: int | None = None) -> str | None:
@@ -96,8 +97,9 @@ class Renderer:
         return join(self.base(hon, tense))
 
     def keep_hon(self) -> bool:
-        """Whether 시 stays at an intimate level: only for an honoured third person."""
-        return self.pred.honorific and self.honoured
+        """Whether 시 stays at an intimate level: only for an honoured third person
+        (돌아가셨어요, to pass away, is always about one)."""
+        return self.pred.honorific and (self.honoured or passing_away(self.toks, self.pred.stem))
 
     def takes_neun(self) -> bool:
         """Present-tense verbs take 는- (가는구나); adjectives and past forms do not."""
@@ -156,6 +158,8 @@ class Renderer:
     # -- 해체 ----------------------------------------------------------------------
     def _hae(self, tail: str | None) -> str:
         p, hon = self.pred, self.keep_hon()
+        if tail == "구먼" and self.toks[p.stem].tag == "VCN":
+            tail = None  # 네 탓이 아니구먼 reads as a discovery, not a reassurance: 아니야
         if p.mood is Mood.IMPERATIVE:
             return join(self.base(False, tense=False) + [("어", "EF")])
         if p.mood is Mood.SUGGESTION:
@@ -168,6 +172,8 @@ class Renderer:
             if self.toks[p.stem].tag == "VCN" and not p.tense and not hon:
                 return join(self.base(False)) + "야"
             return join(self.base(hon) + [("어", "EF")])
+        if tail in _NOTICING_TAILS and p.family in (Family.NE, Family.GUN) and p.mood is Mood.STATEMENT:
+            return self._hae_tail(tail, hon)  # 할로윈이네요 → 할로윈이라니깐, 아쉽네요 → 아쉽구먼
         form = intimate_form(p.form) if p.ending.level is SpeechLevel.HAEYO else p.form
         if p.family is Family.GUN:
             form = "는구나" if self.takes_neun() else "구나"
@@ -177,7 +183,9 @@ class Renderer:
         """A statement or question ended the persona's way instead of the level's plain
         ending: 다니까/다니깐, 구먼, 다네, 네 (하게체, 일세 after a noun), 지; 는가 asks."""
         p = self.pred
-        nikka = "니깐" if tail == "다니깐" else "니까"
+        nikka = "니깐" if tail.endswith("니깐") else "니까"
+        if tail in ("냐니까", "냐니깐"):
+            return self._asking_tail(hon, nikka)
         if self.is_copula() and not p.tense and not hon:
             noun, vowel = self._noun_text(), self.noun_ends_in_vowel()
             i = "" if vowel else "이"
@@ -208,6 +216,13 @@ class Renderer:
             neun = p.tense or self.takes_neun()
             return join(self.base(hon) + [("는가" if neun else "ᆫ가", "EF")])
         return join(self.base(hon) + [(tail, "EF")])  # 네, 지
+
+    def _asking_tail(self, hon: bool, nikka: str) -> str:
+        """뭐 하냐니깐, 친구냐니깐, 괜찮았냐니깐: a question insisted on."""
+        p = self.pred
+        if self.is_copula() and not p.tense and not hon:
+            return self._noun_text() + ("" if self.noun_ends_in_vowel() else "이") + "냐" + nikka
+        return join(self.base(hon) + [("냐", "EF")]) + nikka
 
     def _noun_text(self) -> str:
         p = self.pred
@@ -282,8 +297,13 @@ class Renderer:
     # -- 하오체 ----------------------------------------------------------------------
     def _hao(self, tail: str | None = None) -> str:
         p = self.pred
-        if tail in HAO_TAILS and p.family in (Family.PLAIN, Family.NA) and self.tail_fits(tail):
-            return self._hae_tail(tail, self.keep_hon(), hage=True)  # 하게체 (king): 들었네, 힘든가
+        hage = tail in HAO_TAILS
+        if hage and p.family in (Family.PLAIN, Family.NA, Family.NE, Family.GUN) and self.tail_fits(tail):
+            return self._hae_tail(tail, self.keep_hon(), hage=True)  # 하게체 (king): 들었네, 버텼네, 힘든가
+        if tail == "네" and p.mood is Mood.IMPERATIVE:
+            return join(self.base(False, tense=False) + [("게", "EF")])  # 하게체 command: 쉬어 보게
+        if tail == "네" and p.mood is Mood.SUGGESTION:
+            return self.surface(False, tense=False) + "세"  # 하게체 invitation: 같이 찾아보세
         if p.mood is Mood.IMPERATIVE:
             return self.surface(True, tense=False) + "오"
         if p.mood is Mood.SUGGESTION:

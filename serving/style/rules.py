@@ -11,8 +11,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from serving.style.clip import clip
-from serving.style.decorate import calm_needed, chooser, decorate, is_question
-from serving.style.levels import SpeechLevel
+from serving.style.decorate import calm_needed, chooser, decorate, is_question, is_risk, playful_added
+from serving.style.levels import REGISTER_TAILS, SpeechLevel
+from serving.style.selfcheck import problems
 from serving.style.speech_levels import convert_speech_level
 from serving.style.voice import pick_tail, voice_of
 
@@ -48,18 +49,44 @@ class RulesEngine:
             voice = voice_of(persona)
             tails = voice.question_tails if is_question(sentence) else voice.statement_tails
             roll = rng.random()  # drawn every time so one choice does not shift the others
-            tail = pick_tail(tails, roll) if calm_needed(sentence, context=context) is None else None
+            tail = pick_tail(tails, roll)
+            if calm_needed(sentence, context=context) is not None and (
+                    tail not in REGISTER_TAILS or is_risk(sentence) or (context is not None and context.subdued)):
+                tail = None  # 다니깐 insists; 구먼 and 하게체 네 are register, but never on risk or in care
             if voice.clipped:
                 styled = clip(sentence)
                 _note(trace, "clipped (android)", sentence, styled)
             else:
-                styled = convert_speech_level(sentence, persona.style.speech_level, tail=tail)
-                _note(trace, f"speech level {persona.style.speech_level.value}" + (f" (tail {tail} offered)" if tail else ""),
-                      sentence, styled)
-            return decorate(styled, persona, rng, original=sentence, context=context, trace=trace, voice=voice)
+                styled = self._checked_level(sentence, persona.style.speech_level, tail, trace)
+            out = decorate(styled, persona, rng, original=sentence, context=context, trace=trace, voice=voice)
+            calm = calm_needed(styled, sentence, context)
+            added = playful_added(sentence, out) if calm else []
+            if added:  # a persona's words or marks made a painful sentence playful: not sent
+                log.info("calm check removed %s from %r", added, out)
+                _note(trace, f"calm check: {calm}; {' '.join(added)} removed", out, styled)
+                out = styled
+            return out
         except Exception:  # a style engine must never take a reply down
             log.warning("rules engine left a sentence unchanged for persona %s", persona.id, exc_info=True)
             return sentence
+
+    @staticmethod
+    def _checked_level(sentence: str, level: SpeechLevel, tail: str | None, trace: list | None) -> str:
+        """The sentence at `level`, re-read by Kiwi (selfcheck.py): a rendering that broke a
+        word or mixed levels is replaced by the one without the persona's tail, and if that
+        fails too by the source sentence itself (polite, but never broken)."""
+        styled = convert_speech_level(sentence, level, tail=tail)
+        _note(trace, f"speech level {level.value}" + (f" (tail {tail} offered)" if tail else ""), sentence, styled)
+        found = problems(sentence, styled, level)
+        if found and tail is not None:
+            plain = convert_speech_level(sentence, level)
+            _note(trace, f"self-check: {', '.join(found)}; without the tail", styled, plain)
+            styled, found = plain, problems(sentence, plain, level)
+        if found:
+            log.info("self-check refused %r -> %r (%s)", sentence, styled, ", ".join(found))
+            _note(trace, f"self-check: {', '.join(found)}; source kept", styled, sentence)
+            styled = sentence
+        return styled
 
 
 def _note(trace: list | None, rule: str, before: str, after: str) -> None:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 
-from serving.style.analysis import Tok, alternatives, analyse, join, same_spelling
+from serving.style.analysis import Tok, alternatives, analysed, join, same_spelling
 from serving.style.levels import SpeechLevel
 from serving.style.endings import Mood
-from serving.style.predicates import HONORIFIC_EP, HONOURED_NOUNS, Predicate, find_predicates, honoured_clauses
+from serving.style.predicates import (HONORIFIC_EP, HONOURED_NOUNS, Predicate, find_predicates, honoured_clauses,
+                                      passing_away)
 from serving.style.render import TAILS, Renderer, plain_for_honorific
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def convert_speech_level(sentence: str, level: SpeechLevel | str, tail: str | No
         raise ValueError(f"unknown tail {tail!r}; use one of {TAILS}")
     if not sentence.strip():
         return sentence
-    toks = analyse(sentence)
+    toks = list(analysed(sentence))  # shared with the self-check and the pain check
     if not toks:
         return sentence
     honoured = honoured_clauses(toks)
@@ -66,7 +67,8 @@ def convert_speech_level(sentence: str, level: SpeechLevel | str, tail: str | No
                 break
     polite_source = any(p.ending.level in (_HY, _HS) for p in preds)
     overrides = _word_overrides(toks, level, sentence, polite_source)
-    if level in (_H, _HO) and not (level is _HO and preds and preds[-1].mood is Mood.IMPERATIVE):
+    hao_command = level is _HO and preds and preds[-1].mood is Mood.IMPERATIVE and tail != "네"  # -(으)시오 keeps 시
+    if level in (_H, _HO) and not hao_command:
         _drop_listener_honorifics(toks, sentence, preds, overrides, honoured)
     edits: list[tuple[int, int, str]] = []   # (token from, token to, new text)
     covered: set[int] = set()
@@ -129,7 +131,14 @@ def _word_overrides(toks: list[Tok], level: SpeechLevel, text: str, polite_sourc
             overrides[i] = [(answers[tok.form], "IC")]
         elif level in (_H, _HO) and tok.form == "드리" and tok.tag.startswith(("VX", "VV")) \
                 and not honours_someone:
-            overrides[i] = [("주", tok.tag)]
+            prev = toks[i - 1] if i > 0 else None
+            if prev is not None and prev.tag == "NNG" and prev.end == tok.start and not prev.quoted:
+                # 축하드려요, 말씀드릴게요: 드리다 stands for 하다 after a noun (축하해, 말할게)
+                overrides[i] = [("하", "XSV")]
+                if prev.form == "말씀":
+                    overrides[i - 1] = [("말", "NNG")]
+            else:
+                overrides[i] = [("주", tok.tag)]
         elif tok.morph == ("말씀", "NNG") and not _honoured_owner(toks, i) and (
                 level is _H or (level is _HO and i + 1 < len(toks) and toks[i + 1].form == "하")):
             overrides[i] = [("말", "NNG")]  # the listener's 말씀 is 말 between friends
@@ -154,14 +163,47 @@ def _drop_listener_honorifics(toks: list[Tok], text: str, preds: list[Predicate]
     for i, tok in enumerate(toks):
         if i in in_pred or tok.quoted or honoured[i]:
             continue
-        if tok.tag == "EP" and tok.form in HONORIFIC_EP:
+        if tok.tag == "EP" and tok.form in HONORIFIC_EP and not keeps_honorific(toks, i):
             overrides[i] = []
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt.tag.startswith("E") and nxt.start <= tok.end and i + 1 not in in_pred:
+                overrides[i + 1] = [(_ending_without_si(toks[i - 1] if i else None, nxt), nxt.tag)]
         elif tok.tag.startswith("V") and plain_for_honorific(tok.form, toks, text, tok.start) is not None:
             plain = plain_for_honorific(tok.form, toks, text, tok.start)
             overrides[i] = [(plain, "VV")]
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             if plain == "있" and nxt is not None and nxt.morph == ("ᆫ", "ETM"):
                 overrides[i + 1] = [("는", "ETM")]  # 계신 → 있는 (present), not 있은
+
+
+# Endings that take 으 after a consonant stem; after 시 Kiwi writes them without it
+# (어려우시면 = 어렵 + 으시 + 면), so dropping 시 gives them back their 으 (어려우면, 들으면).
+_EU_ENDINGS = ("면", "며", "니", "러", "려", "므로", "면서", "시")
+# 있다/없다 (and -었-) take 는 where other adjectives take ㄴ: 있는데, 없는지, not 있은데.
+_NEUN_STEMS = {"있", "없", "계시"}
+
+
+def _ending_without_si(stem: Tok | None, ending: Tok) -> str:
+    """The ending that follows a stem once the 시 between them is gone."""
+    form = ending.form
+    if form.startswith(_EU_ENDINGS):
+        return "으" + form
+    if stem is not None and stem.form in _NEUN_STEMS and form.startswith("ᆫ"):
+        return "는" + form[1:]
+    return form
+
+
+def keeps_honorific(toks: list[Tok], ep: int) -> bool:
+    """A 시 that never belongs to the listener: 돌아가시다 (to pass away) is a word of its
+    own, and a clause that modifies 분 or an honoured noun (돌아가신 분, 아프신 어머니)
+    honours that person."""
+    if ep > 0 and passing_away(toks, ep - 1):
+        return True
+    j = ep + 1
+    if j < len(toks) and toks[j].tag == "ETM":
+        noun = toks[j + 1] if j + 1 < len(toks) else None
+        return noun is not None and (noun.morph == ("분", "NNB") or noun.form in HONOURED_NOUNS)
+    return False
 
 
 def _is_polite_yo(toks: list[Tok], i: int, level: SpeechLevel) -> bool:
@@ -194,7 +236,8 @@ def _override_edits(toks: list[Tok], text: str, overrides: dict[int, list[Morph]
         while b + 1 < len(toks) and b + 1 not in covered and (
                 toks[b + 1].start < toks[b].end
                 or (toks[b + 1].start == toks[b].end and toks[b + 1].tag.startswith(("J", "VCP")))
-                or (verb and toks[b + 1].start == toks[b].end and toks[b + 1].tag.startswith("E"))):
+                or ((verb or b + 1 in overrides) and toks[b + 1].start == toks[b].end
+                    and toks[b + 1].tag.startswith("E"))):
             b += 1
         if any(k in covered for k in range(a, b + 1)):
             continue

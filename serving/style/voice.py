@@ -86,7 +86,8 @@ def _voice(persona_json: str, own_punctuation: bool) -> Voice:
 
     allowed_statement = STATEMENT_TAILS if style.speech_level is SpeechLevel.HAE else \
         tuple(t for t in HAO_TAILS if t in STATEMENT_TAILS) if style.speech_level is SpeechLevel.HAO else ()
-    allowed_question = QUESTION_TAILS if style.speech_level in (SpeechLevel.HAE, SpeechLevel.HAO) else ()
+    allowed_question = QUESTION_TAILS if style.speech_level is SpeechLevel.HAE else \
+        tuple(t for t in HAO_TAILS if t in QUESTION_TAILS) if style.speech_level is SpeechLevel.HAO else ()
     statement_tails: tuple[tuple[str, float], ...] = tuple((t, deco.tail_rate / len(deco.statement_tails))
                                                            for t in deco.statement_tails)
     question_tails: tuple[tuple[str, float], ...] = ()
@@ -95,7 +96,8 @@ def _voice(persona_json: str, own_punctuation: bool) -> Voice:
         if not statement_tails:
             statement_tails = tuple((t, r) for t, r in tails.get("statement", {}).items()
                                     if t in allowed_statement and t not in exclude and r >= 0.02)
-        question_tails = tuple((t, r) for t, r in tails.get("question", {}).items()
+        asked = {_ASKING.get(t, t): r for t, r in tails.get("question", {}).items()}  # 다니깐? is 냐니깐
+        question_tails = tuple((t, r) for t, r in asked.items()
                                if t in allowed_question and t not in exclude and r >= 0.02)
         sources["tails"] = "mined"
 
@@ -107,6 +109,9 @@ def _voice(persona_json: str, own_punctuation: bool) -> Voice:
         sources["punctuation"] = "mined"
     return Voice(substitutions, prefixes, prefix_rate, statement_tails, question_tails,
                  statement_mark, question_mark, mined.clipped, sources)
+
+
+_ASKING = {"다니까": "냐니까", "다니깐": "냐니깐"}
 
 
 def _top_mark(shares: dict[str, float], question: bool) -> str | None:
