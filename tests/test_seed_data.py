@@ -55,9 +55,11 @@ def test_every_seed_conversation_renders_in_every_format(tiny_tokenizer):
 
 
 def _pair_cues(reply: str) -> list[float]:
-    """Surface cues a DPO model could learn instead of the failure itself."""
+    """Surface cues a DPO model could learn instead of the failure itself: length, sentence count,
+    "has ?", "ends with ?" and characters per sentence."""
     text = reply.strip()
-    return [len(text) / 100, len(re.split(r"(?<=[.?!])\s+", text)), float("?" in text), float(text.endswith("?"))]
+    sentences = len(re.split(r"(?<=[.?!])\s+", text))
+    return [len(text) / 100, sentences, float("?" in text), float(text.endswith("?")), len(text) / sentences / 100]
 
 
 def _heldout_accuracy(diffs, columns: list[int], seed: int = 0) -> float:
@@ -91,25 +93,25 @@ def _cue_differences():
                                                  _pair_cues(x["rejected"][-1]["content"]))] for x in raw])
 
 
-@pytest.mark.xfail(strict=True, reason="open data defect (issue 15): chosen replies are written in fewer, longer "
-                                       "sentences (48 vs 26 characters each), so length and sentence count together "
-                                       "still separate the pairs; the replies must be rewritten (data card)")
 def test_seed_preferences_length_and_sentence_count_together_do_not_separate_them():
-    """Length with sentence count (i.e. characters per sentence) must not pick the chosen reply either."""
+    """Length with sentence count (i.e. characters per sentence) must not pick the chosen reply either
+    (issue 15: chosen replies used to be written in fewer, longer sentences, 48 vs 26 characters each,
+    so this regression picked the chosen reply in 98-100% of held-out pairs)."""
     accuracy = max(_heldout_accuracy(_cue_differences(), [0, 1, 2, 3], seed) for seed in range(3))
     print(f"held-out accuracy of length + sentences + question cues: {accuracy:.3f}")
     assert accuracy < 0.70, accuracy
 
 
 def test_seed_preferences_have_no_length_or_question_shortcut():
-    """Neither length, sentence count nor a question mark tells chosen from rejected (issue 15):
-    each cue alone picks the chosen reply in 35-65% of pairs, and a logistic regression on length
-    and the two question cues, fitted on one half and scored on the other, stays under 70%.
-    (Characters per sentence still separate them: the data card says so.)"""
+    """Neither length, sentence count, characters per sentence nor a question mark tells chosen from
+    rejected (issue 15): each cue alone picks the chosen reply in 35-65% of pairs, and a logistic
+    regression on length and the two question cues, fitted on one half and scored on the other,
+    stays under 70%."""
     diffs = _cue_differences()
-    for cue, name in enumerate(["length", "sentences", "has ?", "ends with ?"]):
+    for cue, name in enumerate(["length", "sentences", "has ?", "ends with ?", "characters per sentence"]):
         column = diffs[:, cue]
         picks_chosen = ((column > 0).float() + 0.5 * (column == 0).float()).mean().item()
+        print(f"{name} picks the chosen reply in {picks_chosen:.0%} of pairs")
         assert 0.35 <= picks_chosen <= 0.65, (name, picks_chosen)
     accuracy = _heldout_accuracy(diffs, [0, 2, 3])
     print(f"held-out accuracy of length + question cues: {accuracy:.3f}")
