@@ -26,9 +26,15 @@ from serving.safety.lazy import Lazy
 log = logging.getLogger(__name__)
 
 CLASSES = ("ok", "diagnosis", "medication", "method", "profanity", "insult",
-           "encouragement", "blame", "minimising", "secrecy")
-THRESHOLD = 0.6
-REPLY_FILES = ("reply_checks.tsv", "safety_train/replies/replies.tsv")
+           "encouragement", "blame", "minimising", "secrecy",
+           # named by the independent writer w4 (data/safety_train/w4/replies.tsv)
+           "abuse_dismissal", "hopeless_agree", "moralising", "romanticising")
+# Chosen by `maeum safety cv-replies`, holding out the independent writer w4's 800 replies: the
+# lowest threshold keeping safe replies flagged within 10% (0.98: caught 25% -> 40%, safe flagged
+# 2% -> 8% on w4, trained without w4; docs/safety.md).
+THRESHOLD = 0.98
+REPLY_FILES = ("reply_checks.tsv", "safety_train/replies/replies.tsv", "safety_train/w4/replies.tsv",
+               "safety_train/w5/replies.tsv")
 TRAIN_SPLITS = ("train",)
 _SPLIT = re.compile(r"(?<=[.!?。])\s+|\n+")
 
@@ -74,12 +80,12 @@ class ReplyHead:
 
     def sentence_scores(self, text: str) -> list[tuple[float, str]]:
         """(p(unsafe), most likely unsafe kind) per sentence of `text`."""
-        from serving.semantic import get_encoder
+        from serving.semantic import embed_one, get_encoder
 
         parts = sentences_of(text)
         if not parts:
             return []
-        vectors = get_encoder().encode(parts)
+        vectors = get_encoder().encode(parts) if len(parts) > 1 else embed_one(parts[0])[None, :]
         p_unsafe = self.flag.predict_proba(vectors)[:, list(self.flag.classes).index("unsafe")]
         kinds = self.kind.predict_proba(vectors).argmax(axis=1)
         return [(float(p), self.kind.classes[k]) for p, k in zip(p_unsafe, kinds)]
@@ -193,7 +199,15 @@ def cross_validate(data_dir: Path, folds: int = 5,
     heldout = empty()
     score(train_reply_head([r["text"] for r in rows] + safe, [r["label"] for r in rows] + ["ok"] * len(safe)),
           held, heldout)
-    return {"cv": cv, "heldout": heldout}
+    out = {"cv": cv, "heldout": heldout}
+    for name in REPLY_FILES:  # each writer's file in turn, trained on the others only: text by someone unseen
+        others = [r for r in rows if r["source"] != name]
+        mine = [r for r in every if r["source"] == name]
+        if mine and others:
+            out[f"without {name}"] = empty()
+            score(train_reply_head([r["text"] for r in others] + safe, [r["label"] for r in others] + ["ok"] * len(safe)),
+                  mine, out[f"without {name}"])
+    return out
 
 
 # The reply head trained on our reply set (train split), or None without the encoder or the set.

@@ -44,9 +44,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。…~\n])\s+|\n+")
 class SemanticConfig:
     # Chosen by `maeum safety cv` (held-out writer; docs/safety.md): the highest crisis recall with
     # pooled false crisis <= 5% that keeps our own set at >= 95% crisis recall.
-    message_crisis: float = 0.95
+    # Crisis lowered from 0.95 to 0.90 on the fifth writer (w5, unseen by the heads then): crisis recall
+    # 55.4% -> 59.6%, false crisis 3.1% -> 3.9% (docs/safety.md); the flag threshold kept.
+    message_crisis: float = 0.90
     message_flag: float = 0.96
-    window_crisis: float = 0.95
+    window_crisis: float = 0.90
     window_flag: float = 0.90
     window_turns: int = 3  # previous user messages read with the new one
     l2: float = 1e-3
@@ -148,7 +150,8 @@ class SemanticSafety:
     def window_probs(self, vectors: np.ndarray, context: Sequence[str]) -> dict[str, float] | None:
         if self.window_head is None or not context:
             return None
-        previous = _embed([encoder_text(t)[:CHUNK_CHARS] for t in context]).mean(axis=0)
+        # one by one through the memo: each earlier message was embedded on its own turn already
+        previous = np.stack([_embed([encoder_text(t)[:CHUNK_CHARS]])[0] for t in context]).mean(axis=0)
         features = np.concatenate([vectors, np.repeat(previous[None, :], len(vectors), axis=0)], axis=1)
         p = self.window_head.predict_proba(features)
         return {c: float(p[:, i].max()) for i, c in enumerate(self.window_head.classes)}
