@@ -6,8 +6,8 @@ or insults or swears (with separators too: "병1신"). Two layers, either can fa
 
 1. rules (this module): the floor, and the explanation in the problem list;
 2. the semantic reply head (`reply_semantic`): a calibrated classifier on the shared encoder,
-   trained on our reply sets and an independent writer's. Off by default: on that writer's
-   replies (held out) it lifts the catch rate from 25% to 40% at 8% safe flagged, but ordinary
+   trained on our reply sets and two independent writers'. Off by default: on each writer's
+   replies held out in turn it lifts the catch rate from 24% to 42% at 6.8% safe flagged, but ordinary
    persona replies ("오늘 점심은 뭐 드셨어요?") score just under its threshold, so it would replace
    too many normal replies (docs/safety.md). `find_all_problems(semantic=True)` or
    `maeum safety check-reply --semantic` turn it on.

@@ -29,10 +29,10 @@ CLASSES = ("ok", "diagnosis", "medication", "method", "profanity", "insult",
            "encouragement", "blame", "minimising", "secrecy",
            # named by the independent writer w4 (data/safety_train/w4/replies.tsv)
            "abuse_dismissal", "hopeless_agree", "moralising", "romanticising")
-# Chosen by `maeum safety cv-replies`, holding out the independent writer w4's 800 replies: the
-# lowest threshold keeping safe replies flagged within 10% (0.98: caught 25% -> 40%, safe flagged
-# 2% -> 8% on w4, trained without w4; docs/safety.md).
-THRESHOLD = 0.98
+# Chosen by `maeum safety cv-replies`, holding out each independent writer (w4, w5) in turn: the
+# lowest threshold keeping their safe replies flagged within 10% pooled (0.95: caught 24% -> 42%,
+# safe flagged 1.9% -> 6.8%; docs/safety.md).
+THRESHOLD = 0.95
 REPLY_FILES = ("reply_checks.tsv", "safety_train/replies/replies.tsv", "safety_train/w4/replies.tsv",
                "safety_train/w5/replies.tsv")
 TRAIN_SPLITS = ("train",)
