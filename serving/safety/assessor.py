@@ -30,7 +30,9 @@ from serving.safety.rules import evaluate
 
 WINDOW_TURNS = 3  # earlier user messages read together with the new one
 # "보고 싶어 죽겠어", "웃겨 죽는 줄": the idioms the fail-safe sets aside; the learned layer defers too.
-_DEATH_IDIOM = re.compile(r"죽겠|죽는줄|죽을뻔|죽을맛|죽을것같이|죽을만큼")
+# "그 개그 진짜 죽인다", "맛 죽여준다": praise. A threat ("그놈 죽인다") is the rules' to catch, and
+# when they do, the level is no longer none and nothing defers.
+_DEATH_IDIOM = re.compile(r"죽겠|죽는줄|죽을뻔|죽을맛|죽을것같이|죽을만큼|죽인다$|죽이네|죽여준다|죽여주네|죽여줘요")
 
 log = logging.getLogger(__name__)
 
