@@ -44,11 +44,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。…~\n])\s+|\n+")
 class SemanticConfig:
     # Chosen by `maeum safety cv` (held-out writer; docs/safety.md): the highest crisis recall with
     # pooled false crisis <= 5% that keeps our own set at >= 95% crisis recall.
-    # Crisis lowered from 0.95 to 0.90 on the fifth writer (w5, unseen by the heads then): crisis recall
-    # 55.4% -> 59.6%, false crisis 3.1% -> 3.9% (docs/safety.md); the flag threshold kept.
-    message_crisis: float = 0.90
+    # 0.90 for crisis was tried on the fifth writer (w5, unseen then: crisis recall 55.4% -> 59.6%, false
+    # crisis 3.1% -> 3.9%) but sent our own hard negatives ("엄마가 문 두드리면서 일어나래") to the
+    # crisis reply, so 0.95 stays (docs/safety.md).
+    message_crisis: float = 0.95
     message_flag: float = 0.96
-    window_crisis: float = 0.90
+    window_crisis: float = 0.95
     window_flag: float = 0.90
     window_turns: int = 3  # previous user messages read with the new one
     l2: float = 1e-3
@@ -242,7 +243,9 @@ def data_key(examples: Sequence[SafetyExample], config: SemanticConfig, encoder_
     import hashlib
     import json
 
-    digest = hashlib.sha256(json.dumps([encoder_name, config.__dict__]).encode())
+    # only what changes the trained weights: the thresholds can move without retraining
+    trained = {"l2": config.l2, "steps": config.steps, "window_turns": config.window_turns}
+    digest = hashlib.sha256(json.dumps([encoder_name, trained]).encode())
     for e in examples:
         digest.update(json.dumps([e.id, e.text, e.label, e.path, list(e.context)], ensure_ascii=False).encode())
     return digest.hexdigest()[:16]
