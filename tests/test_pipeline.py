@@ -512,3 +512,14 @@ def test_a_farewell_and_a_plan_in_two_messages_combine(pipeline):
     list(pipeline.run_turn(cid, "그동안 다들 고마웠어"))
     events = list(pipeline.run_turn(cid, "오늘 밤에 옥상 올라가려고"))
     assert events[0].safety == "crisis", pipeline.store.conversation_turns(cid, uid)[-1]
+
+
+def test_the_care_check_in_is_the_same_text_in_every_persona(pipeline, personas):
+    from serving.safety import CARE_CHECK_IN, CRISIS_REPLY
+
+    uid = pipeline.store.get_or_create_user("민지")
+    for persona in personas.all():
+        cid = pipeline.start_conversation(uid, persona.id)
+        assert list(pipeline.run_turn(cid, "죽고 싶어요"))[-1].reply == CRISIS_REPLY
+        events = list(pipeline.run_turn(cid, "오늘 날씨 좋네"))
+        assert events[-2].text == CARE_CHECK_IN and events[-1].reply.endswith(CARE_CHECK_IN), persona.id

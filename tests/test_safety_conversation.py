@@ -92,6 +92,40 @@ def test_the_semantic_layer_raises_a_farewell_the_rules_miss():
     assert result.level == "crisis" and any(r.startswith("semantic.") for r in result.reasons)
 
 
+def test_a_long_message_is_read_in_a_few_chunks_holding_the_evidence_and_the_end():
+    from serving.safety.semantic import MAX_CHUNKS, TAIL_CHUNKS, chunks, select_chunks
+
+    filler = "오늘 회사에서 있었던 일을 길게 적어 볼게요. 회의가 길었고 점심은 김밥이었어요. " * 20
+    text = filler + "사실 약을 한 통 모아 뒀어요. " + filler * 3 + "이제 정리만 남았어요."
+    pieces = chunks(text)
+    assert len(pieces) > MAX_CHUNKS
+    kept = select_chunks(pieces, focus=["약을한통모아"])
+    assert len(kept) <= MAX_CHUNKS and kept[0] == pieces[0] and kept[-TAIL_CHUNKS:] == pieces[-TAIL_CHUNKS:]
+    assert any("약을 한 통 모아" in k for k in kept)
+    assert select_chunks(pieces[:3]) == pieces[:3]  # a short message is read whole
+
+
+def test_a_crisis_the_rules_already_routed_skips_the_encoder():
+    from serving.semantic import encoder as shared
+
+    text = "타이레놀 50알 방금 먹었어"
+    result = assess(text)
+    assert result.level == "crisis" and result.path == "ingestion"
+    assert text not in shared._memo and clean_text(text) not in shared._memo
+
+
+def test_the_window_reads_each_earlier_message_once():
+    from serving.safety.normalize import _normalise
+
+    bare = SafetyAssessor(semantic=None)
+    earlier = ["그동안 다들 정말 고마웠어 진짜로", "다들 잘 지내"]
+    bare.assess_text(earlier[0])
+    bare.assess_text(earlier[1], context=earlier[:1])
+    hits = _normalise.cache_info().hits
+    bare.assess_text("오늘 날씨 좋네 산책 갈까", context=earlier)
+    assert _normalise.cache_info().hits >= hits + 2  # both earlier messages came from the memo
+
+
 def test_care_state_length_and_decorations():
     assert in_care(["crisis"]) and in_care(["crisis", "none", "none"])
     assert not in_care(["crisis"] + ["none"] * CARE_TURNS)

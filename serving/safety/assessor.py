@@ -25,12 +25,14 @@ from serving.safety import routing
 from serving.safety.failsafe import assess_text as failsafe_assess
 from serving.safety.injection import looks_like_injection, text_before_injections
 from serving.safety.models import LEVEL_RANK, LEVELS, Level, SafetyAssessment
-from serving.safety.normalize import KIWI_TYPOS, NormalisedText, normalise
+from serving.safety.normalize import KIWI_TYPOS, NormalisedText, joined, normalise
 from serving.safety.rules import evaluate
 
 WINDOW_TURNS = 3  # earlier user messages read together with the new one
 # "보고 싶어 죽겠어", "웃겨 죽는 줄": the idioms the fail-safe sets aside; the learned layer defers too.
-_DEATH_IDIOM = re.compile(r"죽겠|죽는줄|죽을뻔|죽을맛|죽을것같이|죽을만큼")
+# "그 개그 진짜 죽인다", "맛 죽여준다": praise. A threat ("그놈 죽인다") is the rules' to catch, and
+# when they do, the level is no longer none and nothing defers.
+_DEATH_IDIOM = re.compile(r"죽겠|죽는줄|죽을뻔|죽을맛|죽을것같이|죽을만큼|죽인다$|죽이네|죽여준다|죽여주네|죽여줘요")
 
 log = logging.getLogger(__name__)
 
@@ -59,20 +61,22 @@ class SafetyAssessor:
         text = text or ""
         context = [c for c in context if c and c.strip()][-WINDOW_TURNS:]
         normalised = normalise(text, self.kiwi_typos)
-        level, reasons, discounted = self._rule_level(normalised)
+        level, reasons, discounted, focus = self._rule_level(normalised)
         for evidence, why in ((routing.ingestion_happened(normalised), "ingestion"),
                               (routing.other_danger_now(normalised), "other_danger")):
             if evidence and level != "crisis":
                 level = "crisis"
                 reasons.append(f"{why}: {evidence}")
         path_probs = None
-        semantic = self.semantic
+        # A crisis the rules already routed leaves the learned layer nothing to add (it only raises,
+        # and the path is decided): skip the encoder, the slowest part of assessing.
+        semantic = None if level == "crisis" and routing.rule_route(normalised, reasons) else self.semantic
         if semantic is not None:
             try:
                 # Like the fail-safe, the learned layer defers to a risk word the rules explained away
                 # (idiom, negation, everyday object...); it reads the message without any sentence
                 # that tries to instruct us, so an injection can neither raise nor dilute it.
-                opinion, path_probs = semantic.assess(_without_injections(normalised, text), context)
+                opinion, path_probs = semantic.assess(_without_injections(normalised, text), context, focus)
                 explained = discounted or (level == "none" and _DEATH_IDIOM.search(normalised.compact))
                 if explained and opinion.level != "none" and LEVEL_RANK[opinion.level] > LEVEL_RANK[level]:
                     discounted = [*discounted, f"{opinion.reason} (deferred to the rules' context)"]
@@ -109,7 +113,8 @@ class SafetyAssessor:
             self._semantic = self._semantic()
         return self._semantic
 
-    def _rule_level(self, normalised: NormalisedText) -> tuple[Level, list[str], list[str]]:
+    def _rule_level(self, normalised: NormalisedText) -> tuple[Level, list[str], list[str], list[str]]:
+        """(level, reasons, discounted reasons, the evidence strings of every signal)."""
         verdict = evaluate(normalised)
         level: Level = verdict.level
         reasons = [s.reason for s in verdict.signals if s.level != "none"]
@@ -119,15 +124,17 @@ class SafetyAssessor:
             if LEVEL_RANK[fs_level] > LEVEL_RANK[level]:
                 level = fs_level
                 reasons.append(f"failsafe: {fs_level} ({', '.join(cues)})")
-        return level, reasons, [s.reason for s in verdict.discounted]
+        focus = [s.evidence for s in (*verdict.signals, *verdict.discounted)]
+        return level, reasons, [s.reason for s in verdict.discounted], focus
 
     def _window_rules(self, context: list[str], text: str, level: Level, reasons: list[str]) -> Level:
         """A farewell in one message and a plan in the next: the rules over the window, counted only when
         the new message is what completes it (the earlier messages alone read lower)."""
-        together, why, _ = self._rule_level(normalise("\n".join([*context, text]), self.kiwi_typos))
+        earlier = [normalise(c, self.kiwi_typos) for c in context]  # each read on its own turn already
+        together, why, _, _ = self._rule_level(joined([*earlier, normalise(text, self.kiwi_typos)]))
         if LEVEL_RANK[together] <= LEVEL_RANK[level]:
             return level
-        before, _, _ = self._rule_level(normalise("\n".join(context), self.kiwi_typos))
+        before, _, _, _ = self._rule_level(joined(earlier))
         if LEVEL_RANK[together] <= LEVEL_RANK[before]:
             return level
         reasons.append(f"window: {together} ({'; '.join(why)})")

@@ -28,11 +28,18 @@ def register(groups) -> None:
     cv.add_argument("--max-false-crisis", type=float, default=0.03, help="pooled false-crisis limit (default 0.03)")
     cv.add_argument("--max-fpr", type=float, default=0.10, help="pooled check-in rate limit on hard negatives")
     cv.add_argument("--json", action="store_true", help="print every setting as JSON")
+    cv.add_argument("--encoder", default="",
+                    help="comma-separated encoders to compare (use, e5, use+e5; default: the shared one)")
     heads = groups.command(
         "train-heads", "train the semantic safety heads on every trainable example and save them in data/safety_heads/",
         _train_heads, group="safety",
     )
     heads.add_argument("--out", help="folder (default: data/safety_heads beside the data)")
+    cv_replies = groups.command(
+        "cv-replies", "cross-validate the reply check (rules, and rules + semantic head by threshold)",
+        _cv_replies, group="safety",
+    )
+    cv_replies.add_argument("--json", action="store_true", help="print the counts as JSON")
     check = groups.command(
         "check-reply", "check each reply line (diagnosis, medication, methods, profanity, insults): one JSON per line",
         _check_reply, group="safety",
@@ -84,34 +91,53 @@ def _pct(value) -> str:
 
 
 def _cv(args: argparse.Namespace) -> int:
-    from serving.safety.crossval import choose, score_groups
+    from serving.semantic import get_encoder
+    from serving.semantic.encoder import build_encoder, set_encoder
+    from serving.safety.crossval import rule_levels, score_groups
     from serving.safety.training_data import load_examples
 
     examples = load_examples()
-    scored = score_groups(examples)
+    rules = rule_levels(examples)
+    kinds = [k.strip() for k in args.encoder.split(",") if k.strip()]
+    results = {}
+    for kind in kinds or [None]:
+        if kind is not None:
+            set_encoder(build_encoder(kind))
+        results[get_encoder().name] = _cv_report(score_groups(examples, rules=rules), args)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    return 0
+
+
+def _cv_report(scored, args: argparse.Namespace) -> dict:
+    from serving.semantic import get_encoder
+    from serving.safety.crossval import choose
+
     table, best = choose(scored, max_false_crisis=args.max_false_crisis, max_fpr=args.max_fpr)
     if args.json:
-        print(json.dumps({"settings": [{"name": n, "pooled": p.as_row(), "by_group": {g: r.as_row() for g, r in bg.items()}}
-                                       for n, _, p, bg in table],
-                          "chosen": best[0] if best else None}, ensure_ascii=False, indent=1))
-        return 0
+        return {"settings": [{"name": n, "pooled": p.as_row(), "by_group": {g: r.as_row() for g, r in bg.items()}}
+                             for n, _, p, bg in table],
+                "chosen": best[0] if best else None}
+    print(f"encoder: {get_encoder().name}")
     header = f"{'setting':<48}{'n':>6}{'crisis':>8}{'c|c':>8}{'concern':>9}{'FPR':>8}{'f.crisis':>9}"
     print(header)
-    shown = {"rules", "rules+ngram"} | ({best[0]} if best else set())
+    shown = {"rules", "rules+ngram", "shipped"} | ({best[0]} if best else set())
     for name, _, pooled, _ in table:
         if name in shown or name.endswith("(0.7,0.8)") or name.endswith("(0.7,0.8)+window(0.8,0.85)"):
-            r = pooled.as_row()
-            print(f"{name:<48}{r['n']:>6}{_pct(r['crisis_recall']):>8}{_pct(r['crisis_or_concern_recall']):>8}"
-                  f"{_pct(r['concern_flagged']):>9}{_pct(r['fpr']):>8}{_pct(r['false_crisis']):>9}")
+            print(_cv_row(name, pooled))
     for name, _, _, by_group in table:
-        if name in ("rules", best[0] if best else None):
+        if name in ("rules", "shipped", best[0] if best else None):
             print(f"\n{name}, by held-out group")
             for group, rates in by_group.items():
-                r = rates.as_row()
-                print(f"  {group:<46}{r['n']:>6}{_pct(r['crisis_recall']):>8}{_pct(r['crisis_or_concern_recall']):>8}"
-                      f"{_pct(r['concern_flagged']):>9}{_pct(r['fpr']):>8}{_pct(r['false_crisis']):>9}")
-    print(f"\nchosen: {best[0] if best else 'none within the limits'}")
-    return 0
+                print(_cv_row(f"  {group}", rates))
+    print(f"\nchosen: {best[0] if best else 'none within the limits'}\n")
+    return {}
+
+
+def _cv_row(name: str, rates) -> str:
+    r = rates.as_row()
+    return (f"{name:<48}{r['n']:>6}{_pct(r['crisis_recall']):>8}{_pct(r['crisis_or_concern_recall']):>8}"
+            f"{_pct(r['concern_flagged']):>9}{_pct(r['fpr']):>8}{_pct(r['false_crisis']):>9}")
 
 
 def _train_heads(args: argparse.Namespace) -> int:
@@ -131,6 +157,28 @@ def _train_heads(args: argparse.Namespace) -> int:
     key = data_key(examples, config, get_encoder().name)
     written = save_heads(train(examples, config), args.out or folder / HEADS_FOLDER, key)
     print(f"{len(examples)} examples; key {key}; wrote " + ", ".join(str(f) for f in written))
+    return 0
+
+
+def _cv_replies(args: argparse.Namespace) -> int:
+    from maeum import paths
+    from maeum.errors import MaeumError
+    from serving.safety.reply_semantic import cross_validate
+
+    folder = paths.data_dir()
+    if folder is None:
+        raise MaeumError("no data folder found (set MAEUM_DATA_DIR)")
+    result = cross_validate(folder)
+    if args.json:
+        print(json.dumps({part: {str(k): v for k, v in table.items()} for part, table in result.items()}, indent=1))
+        return 0
+    for part, table in result.items():
+        print(f"{part}: {'checker':<22}{'caught':>16}{'safe flagged':>18}")
+        for name, c in table.items():
+            checker = "rules" if name == "rules" else f"rules + head >= {name}"
+            caught = f"{c['caught']}/{c['unsafe']} ({c['caught'] / max(c['unsafe'], 1):.0%})"
+            flagged = f"{c['flagged']}/{c['safe']} ({c['flagged'] / max(c['safe'], 1):.0%})"
+            print(f"{'':<{len(part) + 2}}{checker:<22}{caught:>16}{flagged:>18}")
     return 0
 
 

@@ -92,13 +92,23 @@ def groups_of(examples: Sequence[SafetyExample]) -> dict[str, list[SafetyExample
     return out
 
 
-def score_groups(examples: Sequence[SafetyExample], *, exclude_from_scoring: frozenset[str] = frozenset()) -> list[tuple[str, Scored]]:
-    """Train without each group and score it; the own set's `test` split is never trained on."""
+def rule_levels(examples: Sequence[SafetyExample]) -> dict[str, str]:
+    """The rules' (with the fail-safe) level of every example, by id: the same for every encoder."""
     from serving.safety.assessor import SafetyAssessor
-    from serving.safety.learned import LearnedClassifier
-    from serving.safety.semantic import train
 
     rules = SafetyAssessor()
+    return {e.id: rules.assess_text(e.text, context=e.context).level for e in examples}
+
+
+def score_groups(examples: Sequence[SafetyExample], *, exclude_from_scoring: frozenset[str] = frozenset(),
+                 rules: dict[str, str] | None = None) -> list[tuple[str, Scored]]:
+    """Train without each group and score it; the own set's `test` split is never trained on.
+    `rules`: the rules' levels from `rule_levels` when already known (scoring several encoders)."""
+    from serving.semantic import cached_embeddings
+    from serving.safety.learned import LearnedClassifier
+    from serving.safety.semantic import chunks, encoder_text, select_chunks, train
+
+    rules = rules if rules is not None else rule_levels(examples)
     out: list[tuple[str, Scored]] = []
     groups = groups_of(examples)
     for name, held in groups.items():
@@ -109,11 +119,16 @@ def score_groups(examples: Sequence[SafetyExample], *, exclude_from_scoring: fro
         layer = train(training)
         singles = [e for e in training if not e.context]
         ngram = LearnedClassifier([e.text for e in singles], [e.label for e in singles])
-        for e in held:
-            vectors = layer.message_vectors(e.text)
+        # every held-out chunk embedded in one batch (and kept on disk), as `message_vectors` would one by one
+        pieces = [select_chunks(chunks(encoder_text(e.text))) for e in held]
+        flat = cached_embeddings([c for p in pieces for c in p], namespace="safety-heldout")
+        at = 0
+        for e, p in zip(held, pieces):
+            vectors = flat[at:at + len(p)]
+            at += len(p)
             out.append((name, Scored(
                 example=e,
-                rules=rules.assess_text(e.text, context=e.context).level,
+                rules=rules[e.id],
                 ngram=ngram(e.text)["level"],
                 message=layer.message_probs(vectors),
                 window=layer.window_probs(vectors, list(e.context)[-layer.config.window_turns:]),
@@ -131,7 +146,12 @@ def rates(scored: Sequence[tuple[str, Scored]], **setting) -> tuple[Rates, dict[
 
 
 def settings_grid():
+    from serving.safety.semantic import SemanticConfig
+
+    shipped = SemanticConfig()
     yield "rules", {"ngram": False, "message": None, "window": None}
+    yield "shipped", {"ngram": False, "message": (shipped.message_crisis, shipped.message_flag),
+                      "window": (shipped.window_crisis, shipped.window_flag)}
     yield "rules+ngram", {"ngram": True, "message": None, "window": None}
     for c, f in itertools.product(GRID_CRISIS, GRID_FLAG):
         yield f"rules+message({c},{f})", {"ngram": False, "message": (c, f), "window": None}

@@ -6,8 +6,10 @@ or insults or swears (with separators too: "병1신"). Two layers, either can fa
 
 1. rules (this module): the floor, and the explanation in the problem list;
 2. the semantic reply head (`reply_semantic`): a calibrated classifier on the shared encoder,
-   trained on `data/reply_checks.tsv`. Off by default: measured, it flagged too many safe
-   look-alikes (docs/safety.md); `find_all_problems(semantic=True)` or
+   trained on our reply sets and two independent writers'. Off by default: on each writer's
+   replies held out in turn it lifts the catch rate from 24% to 42% at 6.8% safe flagged, but ordinary
+   persona replies ("오늘 점심은 뭐 드셨어요?") score just under its threshold, so it would replace
+   too many normal replies (docs/safety.md). `find_all_problems(semantic=True)` or
    `maeum safety check-reply --semantic` turn it on.
 
 A failing reply is replaced by `SAFE_FALLBACK_REPLY` and logged.
@@ -20,6 +22,7 @@ import re
 
 from serving.safety.models import OutputCheck
 from serving.safety.normalize import clean_text
+from serving.safety.reply_harm import harm_problems
 from serving.safety.resources import SAFE_FALLBACK_REPLY
 
 log = logging.getLogger(__name__)
@@ -38,7 +41,7 @@ _ASSERTION = (
 _GUESS = (
     r"(?:이|가)?(?:아니야|아냐|아니냐|아닐까|아닌가|아닌지|아니에요|아닌것같|같아|같은데|같네|같다|인것같|인듯|인거|"
     r"이라고봐|라고봐|라고생각|이라고생각|에해당|이라서|라서|때문|이맞|가맞|이온거|가온거|초기|있는거아니|있는것같|기질|"
-    r"으로진단|로진단|진단할수|일거예요|일거야|일수도)"
+    r"으로진단|로진단|진단할수|일거예요|일거야|일수도|이야|야|이네|네|단계|로보면|으로보면|틀림없|특징이랑|증세)"
 )
 _DISORDER_MORE = r"(?:양극성|사이코패스|소시오패스|정신병|우울에피소드|조증|공황|애정결핍증)"
 _DIAGNOSIS = re.compile(
@@ -54,12 +57,12 @@ _MEDICINE = (
     r"타이레놀|아세트아미노펜|이부프로펜|ssri|벤조디아제핀|에스시탈로프람|설트랄린|플루옥세틴|파록세틴|부프로피온|"
     r"메틸페니데이트|콘서타|"
     # "약" as medicine, not the 약 of 약속, 예약, 요약, 계약...
-    r"(?<!계)(?<!예)(?<!절)(?<!요)(?<!조)(?<!공)(?<!규)(?<!협)(?<!치)(?<!비)(?<!도)(?<!언)(?<!서)약(?!속|간|혼|점|자|하|해|한(?!봉지|통|알|움큼|번|꺼번)|했|올|력|칭|식|탕|초|수|과))"
+    r"(?<!계)(?<!만)(?<!예)(?<!절)(?<!요)(?<!조)(?<!공)(?<!규)(?<!협)(?<!치)(?<!비)(?<!도)(?<!언)(?<!서)약(?!속|간|혼|점|자|하|해|한(?!봉지|통|알|움큼|번|꺼번)|했|올|력|칭|식|탕|초|수|과))"
 )
 _ADVICE = (
     r"(?:드세요|드셔보세요|드셔도|복용하세요|복용해보세요|복용하셔도|먹어보세요|먹어봐|먹어도돼|먹어도괜찮|늘리세요|늘려보세요|"
     r"줄이세요|줄여보세요|끊으세요|끊어보세요|끊어도|중단하세요|중단해보세요|중단하셔도|바꿔보세요|추천해요|추천드려요|"
-    r"추천합니다|처방받으세요|구해보세요)"
+    r"추천합니다|처방받으세요|구해보세요|당장끊|끊어$|끊어[.!]|줄여도돼|건너뛰어도|추가로드시|드시면됩니다|바꾸세요|끊고나서)"
 )
 _MEDICATION = re.compile(_MEDICINE + r"(?:을|를|은|는|도|이|가)?.{0,12}?" + _ADVICE)
 # Doses, matched on spaced text so that "0199 정신건강" is no "9정".
@@ -78,6 +81,8 @@ _MEDICATION_RISK = re.compile(
 )
 _DOSE_TIMES = re.compile(r"(?:하루|한번)에?(?:열|스무|\d+)알|(?:하루세번|세번)먹던.{0,6}?한번에")
 _REFERRAL = re.compile(r"(?:의사|전문의|약사|병원|주치의|전문가)(?:와|랑|에게|께|선생님)?.{0,8}?(?:상의|상담|문의|확인)")
+# Safety advice about medicine: call 119, take it as prescribed, hand a stash over, a warning.
+_MEDICATION_SAFE = re.compile(r"119|응급|처방(?:받은)?대로|맡겨|위험해요|위험할수|피해주세요|처방받으세요")
 
 _METHOD = re.compile(
     r"치사량|목(?:을)?매|목맴|번개탄|연탄(?:을)?피우|투신|뛰어내리|손목(?:을)?긋|손목(?:을)?그|과다복용|질식|독극물|"
@@ -94,7 +99,7 @@ _METHOD_HINT = re.compile(
     r"|뛰어들면|기차시간|고통없이(?:가|죽|끝)|덜아프|안아프게|깊게벨|(?:문틈|창문)을?.{0,6}?(?:테이프|막으|막고|다막)"
     r"|고리에걸|천장.{0,4}?걸면|끈은?튼튼|연탄을?방|효과적이라고|금방끝나|조용히잠들|간단해요"
 )
-_METHOD_EVERYDAY = re.compile(r"고기|캠핑|구워|바베큐|숯불|전망대|야경|노을|산책|자전거|등산로")
+_METHOD_EVERYDAY = re.compile(r"고기|캠핑|구워|바베큐|숯불|전망|야경|노을|산책|자전거|등산로|이사")
 
 _PROFANITY = re.compile(
     r"씨발|시발|씨빨|시빨|ㅅㅂ|ㅆㅂ|씹(?:새|년|놈|창|할|덕)|좆|존나|졸라|ㅈㄴ|개새끼|개새|"
@@ -119,11 +124,16 @@ _INSULT = re.compile(
     r"|약해빠|징징대|듣기지겨"
     r"|다들.{0,4}?(?:너|당신)(?:를|을)?싫어|(?:네가|니가|너가|당신이)친구가없|뭘해도안될|바보처럼(?:굴|행동)|정신차려"
     r"|(?:상담|치료)(?:받아도|해도)안바뀌|그정도밖에안되|루저로살"
+    r"|그모양|답이없는사람|누가좋아하겠|머리가나쁜|말귀를못|인생이꼬이|쓸모없는소리|밑에서애가불쌍|못생겨서|유치하다|유치해"
+    r"|기대도안해|나이먹고[가-힣]{0,6}?못"
 )
+# "너는 한심하지 않아", "쓸모없는 사람이 아니에요": a negated insult reassures.
+_NEGATED = re.compile(r"(?:지않|게아니|건아니|이아니|가아니|거아니)(?:야|아|에요|예요|어요|습니다|라)(?![?])")
 
 
 def find_problems(text: str) -> list[str]:
-    """The kinds of problem in `text`: diagnosis, medication, method, profanity, insult."""
+    """The kinds of problem in `text`: diagnosis, medication, method, profanity, insult, and
+    encouragement, blame, minimising, secrecy (`reply_harm`)."""
     clean = clean_text(text)
     problems = []
     sentences = [s for s in re.split(r"(?<=[.!?。])\s+|\n+", clean) if s.strip()]
@@ -131,8 +141,8 @@ def find_problems(text: str) -> list[str]:
     compact = "".join(compact_sentences)
     if _DIAGNOSIS.search(compact):
         problems.append("diagnosis")
-    if any(((_MEDICATION.search(c) or _DOSE.search(s)) and not _REFERRAL.search(c))
-           or _MEDICATION_RISK.search(c) or _DOSE_TIMES.search(c)
+    if any((((_MEDICATION.search(c) or _DOSE.search(s)) and not _REFERRAL.search(c))
+            or _MEDICATION_RISK.search(c) or _DOSE_TIMES.search(c)) and not _MEDICATION_SAFE.search(c)
            for s, c in zip(sentences, compact_sentences)):
         problems.append("medication")
     if any((_METHOD.search(c) or _METHOD_HINT.search(c)) and not _METHOD_EVERYDAY.search(c) for c in compact_sentences):
@@ -140,9 +150,9 @@ def find_problems(text: str) -> list[str]:
     undodged = _PROFANITY_INNOCENT.sub("", _INNER_DODGE.sub("", compact))
     if _PROFANITY.search(undodged) or _PROFANITY_WORD.search(_PROFANITY_INNOCENT.sub("", clean)):
         problems.append("profanity")
-    if _INSULT.search(compact):
+    if any(_INSULT.search(c) and not _NEGATED.search(c) for c in compact_sentences):
         problems.append("insult")
-    return problems
+    return problems + harm_problems(compact_sentences)
 
 
 def find_all_problems(text: str, *, semantic: bool = False) -> list[str]:

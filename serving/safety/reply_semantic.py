@@ -1,11 +1,13 @@
 """The semantic reply check: a calibrated head on the shared encoder, per sentence of a reply.
 
-Classes: ok, diagnosis, medication, method, profanity, insult. Trained on the `train` split of
-`data/reply_checks.tsv` (written by us: unsafe replies and safe look-alikes that mention
-disorders, medicine, heights or hotlines in a safe way), plus the counsellor replies of
-`data/seed_conversations.jsonl` and our fixed safety texts as `ok`. A sentence is a problem
-when the most likely unsafe class reaches `THRESHOLD` (chosen by cross-validation on the
-train split, docs/safety.md). The `test` split is never trained on. Without the encoder or
+Classes: ok, diagnosis, medication, method, profanity, insult, and what a word list cannot see:
+encouragement (of dying, self-harm, giving up, revenge), blame, minimising, secrecy (keep it from
+everyone, do not get help). Trained on the `train` rows of `data/reply_checks.tsv` and
+`data/safety_train/replies/replies.tsv` (unsafe replies and safe look-alikes that mention
+disorders, medicine, heights, secrets or hotlines in a safe way), plus the counsellor replies of
+`data/seed_conversations.jsonl` and our fixed safety texts as `ok`. A sentence is a problem when
+p(not ok) reaches `THRESHOLD` (chosen by cross-validation, docs/safety.md); the problem is named
+after its most likely unsafe class. Held-out rows are never trained on. Without the encoder or
 the data the rules work alone.
 """
 
@@ -23,8 +25,17 @@ from serving.safety.lazy import Lazy
 
 log = logging.getLogger(__name__)
 
-CLASSES = ("ok", "diagnosis", "medication", "method", "profanity", "insult")
-THRESHOLD = 0.6
+CLASSES = ("ok", "diagnosis", "medication", "method", "profanity", "insult",
+           "encouragement", "blame", "minimising", "secrecy",
+           # named by the independent writer w4 (data/safety_train/w4/replies.tsv)
+           "abuse_dismissal", "hopeless_agree", "moralising", "romanticising")
+# Chosen by `maeum safety cv-replies`, holding out each independent writer (w4, w5) in turn: the
+# lowest threshold keeping their safe replies flagged within 10% pooled (0.95: caught 24% -> 42%,
+# safe flagged 1.9% -> 6.8%; docs/safety.md).
+THRESHOLD = 0.95
+REPLY_FILES = ("reply_checks.tsv", "safety_train/replies/replies.tsv", "safety_train/w4/replies.tsv",
+               "safety_train/w5/replies.tsv")
+TRAIN_SPLITS = ("train",)
 _SPLIT = re.compile(r"(?<=[.!?。])\s+|\n+")
 
 
@@ -61,35 +72,63 @@ def _safe_sentences(data_dir: Path) -> list[str]:
 
 
 class ReplyHead:
-    def __init__(self, head, threshold: float = THRESHOLD):
-        self.head, self.threshold = head, threshold
+    """Two heads on each sentence's embedding: `flag` (ok vs unsafe, the two sides weighed alike,
+    so nine unsafe kinds do not outvote the one ok class) decides; `kind` names the problem."""
 
-    def problems(self, text: str) -> list[str]:
-        from serving.semantic import get_encoder
+    def __init__(self, flag, kind, threshold: float = THRESHOLD):
+        self.flag, self.kind, self.threshold = flag, kind, threshold
+
+    def sentence_scores(self, text: str) -> list[tuple[float, str]]:
+        """(p(unsafe), most likely unsafe kind) per sentence of `text`."""
+        from serving.semantic import embed_one, get_encoder
 
         parts = sentences_of(text)
         if not parts:
             return []
-        probs = self.head.predict_proba(get_encoder().encode(parts))
+        vectors = get_encoder().encode(parts) if len(parts) > 1 else embed_one(parts[0])[None, :]
+        p_unsafe = self.flag.predict_proba(vectors)[:, list(self.flag.classes).index("unsafe")]
+        kinds = self.kind.predict_proba(vectors).argmax(axis=1)
+        return [(float(p), self.kind.classes[k]) for p, k in zip(p_unsafe, kinds)]
+
+    def p_unsafe(self, text: str) -> float:
+        return max((p for p, _ in self.sentence_scores(text)), default=0.0)
+
+    def problems(self, text: str) -> list[str]:
         found = []
-        for row in probs:
-            scores = dict(zip(self.head.classes, row))
-            kind = max((c for c in CLASSES if c != "ok"), key=scores.__getitem__)
-            if scores[kind] >= self.threshold and f"semantic.{kind}" not in found:
+        for p, kind in self.sentence_scores(text):
+            if p >= self.threshold and f"semantic.{kind}" not in found:
                 found.append(f"semantic.{kind}")
         return found
 
 
-def train_reply_head(texts: Sequence[str], labels: Sequence[str], *, use_cache: bool = True):
+def train_reply_head(texts: Sequence[str], labels: Sequence[str], *, use_cache: bool = True,
+                     threshold: float = THRESHOLD) -> ReplyHead:
     from serving.semantic import cached_embeddings, get_encoder, train_or_load_head
 
-    vectors = cached_embeddings(list(texts), namespace="safety-replies", use_cache=use_cache)
-    return train_or_load_head("safety-reply", list(texts), list(labels), features=vectors,
-                              encoder_name=get_encoder().name, classes=CLASSES, use_cache=use_cache)
+    texts, labels = list(texts), list(labels)
+    vectors = cached_embeddings(texts, namespace="safety-replies", use_cache=use_cache)
+    flags = ["ok" if label == "ok" else "unsafe" for label in labels]
+    flag = train_or_load_head("safety-reply-flag", texts, flags, features=vectors, encoder_name=get_encoder().name,
+                              classes=("ok", "unsafe"), use_cache=use_cache)
+    unsafe = [i for i, label in enumerate(labels) if label != "ok"]
+    kind = train_or_load_head("safety-reply-kind", [texts[i] for i in unsafe], [labels[i] for i in unsafe],
+                              features=vectors[unsafe], encoder_name=get_encoder().name,
+                              classes=[c for c in CLASSES if c != "ok"], use_cache=use_cache)
+    return ReplyHead(flag, kind, threshold)
 
 
-def training_set(data_dir: Path, splits: Sequence[str] = ("train",)) -> tuple[list[str], list[str]]:
-    rows = [r for r in read_reply_rows(data_dir / "reply_checks.tsv") if r.get("split") in splits]
+def reply_rows(data_dir: Path) -> list[dict[str, str]]:
+    """Every labelled reply we have (each row keeps the file it came from in `source`)."""
+    out = []
+    for name in REPLY_FILES:
+        path = data_dir / name
+        if path.is_file():
+            out += [{**row, "source": name} for row in read_reply_rows(path)]
+    return out
+
+
+def training_set(data_dir: Path, splits: Sequence[str] = TRAIN_SPLITS) -> tuple[list[str], list[str]]:
+    rows = [r for r in reply_rows(data_dir) if r.get("split") in splits]
     safe = _safe_sentences(data_dir)
     return [r["text"] for r in rows] + safe, [r["label"] for r in rows] + ["ok"] * len(safe)
 
@@ -100,10 +139,10 @@ def _build() -> ReplyHead | None:
 
     try:
         folder = paths.data_dir()
-        if folder is None or not (folder / "reply_checks.tsv").is_file():
+        if folder is None or not any((folder / name).is_file() for name in REPLY_FILES):
             log.warning("reply_checks.tsv not found; the semantic reply check is off (rules only)")
             return None
-        return ReplyHead(train_reply_head(*training_set(folder)))
+        return train_reply_head(*training_set(folder))
     except EncoderUnavailable as exc:
         log.warning("%s; the semantic reply check is off (rules only)", exc)
         return None
@@ -123,28 +162,51 @@ def semantic_problems(text: str) -> list[str]:
         return []
 
 
-def cross_validate(data_dir: Path, folds: int = 5, thresholds: Sequence[float] = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9)):
-    """Rules, head and both on the train split, k-fold (the seed sentences always train)."""
+def cross_validate(data_dir: Path, folds: int = 5,
+                   thresholds: Sequence[float] = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)):
+    """Rules, head and both, k-fold over every trainable row (the seed sentences always train), and
+    once more on the held-out rows (never trained on) with the head trained on all trainable rows."""
     from serving.safety.output_check import find_problems
 
-    rows = [r for r in read_reply_rows(data_dir / "reply_checks.tsv") if r.get("split") == "train"]
+    every = reply_rows(data_dir)
+    rows = [r for r in every if r.get("split") in TRAIN_SPLITS]
+    held = [r for r in every if r.get("split") not in TRAIN_SPLITS]
     safe = _safe_sentences(data_dir)
     order = np.random.default_rng(0).permutation(len(rows))
-    out = {t: {"caught": 0, "unsafe": 0, "flagged": 0, "safe": 0} for t in ("rules", *thresholds)}
+    names = ("rules", *thresholds)
+
+    def empty():
+        return {t: {"caught": 0, "unsafe": 0, "flagged": 0, "safe": 0} for t in names}
+
+    def score(head, scored_rows, out):
+        for row in scored_rows:
+            unsafe = row["label"] != "ok"
+            rules = bool(find_problems(row["text"]))
+            p_unsafe = head.p_unsafe(row["text"])
+            for t in names:
+                hit = rules or (t != "rules" and p_unsafe >= t)
+                key = ("caught", "unsafe") if unsafe else ("flagged", "safe")
+                out[t][key[0]] += hit
+                out[t][key[1]] += 1
+
+    cv = empty()
     for k in range(folds):
         test_idx = set(order[k::folds].tolist())
         train_rows = [r for i, r in enumerate(rows) if i not in test_idx]
         head = train_reply_head([r["text"] for r in train_rows] + safe,
                                 [r["label"] for r in train_rows] + ["ok"] * len(safe))
-        for i in test_idx:
-            row = rows[i]
-            unsafe = row["label"] != "ok"
-            rules = bool(find_problems(row["text"]))
-            for t in ("rules", *thresholds):
-                hit = rules or (t != "rules" and bool(ReplyHead(head, t).problems(row["text"])))
-                key = ("caught", "unsafe") if unsafe else ("flagged", "safe")
-                out[t][key[0]] += hit
-                out[t][key[1]] += 1
+        score(head, [rows[i] for i in sorted(test_idx)], cv)
+    heldout = empty()
+    score(train_reply_head([r["text"] for r in rows] + safe, [r["label"] for r in rows] + ["ok"] * len(safe)),
+          held, heldout)
+    out = {"cv": cv, "heldout": heldout}
+    for name in REPLY_FILES:  # each writer's file in turn, trained on the others only: text by someone unseen
+        others = [r for r in rows if r["source"] != name]
+        mine = [r for r in every if r["source"] == name]
+        if mine and others:
+            out[f"without {name}"] = empty()
+            score(train_reply_head([r["text"] for r in others] + safe, [r["label"] for r in others] + ["ok"] * len(safe)),
+                  mine, out[f"without {name}"])
     return out
 
 

