@@ -23,7 +23,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from maeum.errors import DataError
+from maeum.errors import ConfigError, DataError
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,9 @@ def _main(args: argparse.Namespace) -> int:
         pipeline = ChatPipeline(_settings(args))
         count = 0
         try:
-            pipeline.personas.get(args.persona)  # an unknown persona fails before any work
+            if args.persona not in pipeline.personas:  # fail before any work, not on the default persona
+                raise ConfigError(f"--persona {args.persona}: no such persona; one of "
+                                  f"{', '.join(pipeline.personas.ids())}")
             out = Path(args.out)
             out.parent.mkdir(parents=True, exist_ok=True)
             with out.open("w", encoding="utf-8") as fh:
