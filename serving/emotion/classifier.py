@@ -261,7 +261,7 @@ def _train_encoder_head(rows):
                               encoder_name=get_encoder().name, config=HeadConfig(l2=1e-4, steps=600), classes=EMOTIONS)
 
 
-FEATURES_VERSION = "grams-lex1"  # part of the head's cache name
+FEATURES_VERSION = "grams-lex2"  # part of the head's cache name
 LEXICON_FEATURE_SCALE = 0.3  # lexicon weights run to ~3; scaled to sit beside unit-norm vectors
 
 
