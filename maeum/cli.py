@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "serving.safety.cli",
     "serving.emotion.cli",
     "serving.cli",
+    "serving.reply_eval",
     "serving.accounts.cli",
 )
 

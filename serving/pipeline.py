@@ -51,7 +51,8 @@ class TurnEvent:
     """One step of a turn, for the UI.
 
     - ``accepted``: ``turn_id``, ``emotion`` (label, score), ``safety`` ("none"|"concern"|"crisis"),
-      ``notice`` (Korean text when the message was truncated or cleaned, else None);
+      ``notice`` (Korean text when the message was truncated or cleaned, else None), ``extra["act"]``
+      (the message act, serving.acts);
     - ``sentence``: ``text``, one styled sentence, in order;
     - ``done``: ``turn_id``, ``reply_id``, ``reply`` (styled full text), ``raw_reply``,
       ``latency_ms``, ``crisis``;
@@ -275,9 +276,11 @@ class ChatPipeline:
             logger.exception("conversation %s: the user's message could not be stored", conversation_id)
             yield TurnEvent("error", message=UNSAVED_MESSAGE, extra={"unsaved": True})
             return
-        yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=level, notice=clean.notice)
-        yield from self._reply(turn_id, conversation_id, clean.text, emotion, level, persona, started, path,
-                               _act(clean.text), inputs)
+        act = _act(clean.text)
+        yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=level, notice=clean.notice,
+                        extra={"act": act})
+        yield from self._reply(turn_id, conversation_id, clean.text, emotion, level, persona, started, path, act,
+                               inputs)
 
     def regenerate(self, turn_id: int) -> Iterator[TurnEvent]:
         """Another reply for an existing turn (also the retry after an error).
@@ -296,10 +299,11 @@ class ChatPipeline:
             return
         persona = self._persona(turn.persona_id)
         emotion = (turn.emotion_label, turn.emotion_score or 0.0) if turn.emotion_label else None
-        yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=turn.safety_level)
+        act = _act(turn.user_text)
+        yield TurnEvent("accepted", turn_id=turn_id, emotion=emotion, safety=turn.safety_level, extra={"act": act})
         path = _assess(turn.user_text)[2] if turn.safety_level == "crisis" else None
         yield from self._reply(turn_id, turn.conversation_id, turn.user_text, emotion, turn.safety_level, persona,
-                               started, path, _act(turn.user_text))
+                               started, path, act)
 
     # --- internals ------------------------------------------------------------------------------
     def _persona(self, persona_id: str | None):
@@ -416,7 +420,7 @@ class ChatPipeline:
             if not styled_check.ok:
                 problems += [f"style: {p}" for p in styled_check.problems]
                 styled_reply = raw_reply
-        addendum = _addendum(safety, context.care)
+        addendum = _addendum(safety, earlier_levels)
         if addendum:  # fixed texts, after the styled reply and never restyled
             styled_reply = f"{styled_reply}\n\n{addendum}"
             yield TurnEvent("sentence", turn_id=turn_id, text=addendum)
@@ -638,8 +642,16 @@ def _check(text: str):
     return check_reply(text)
 
 
-def _addendum(safety: str, care: bool) -> str | None:
-    """The fixed check-in after a reply: the concern one, or the care one after a crisis turn."""
+def _addendum(safety: str, earlier_levels: list[str]) -> str | None:
+    """The fixed check-in after a reply, once per care period: the care one on the first reply after
+    a crisis turn, the concern one on a concern turn when none of the last `CARE_TURNS` earlier
+    turns already had a check-in (or the crisis reply). Said on every turn it read as nagging."""
+    from serving.safety.care import CARE_TURNS
     from serving.safety.resources import CARE_CHECK_IN, CONCERN_ADDENDUM
 
-    return CONCERN_ADDENDUM if safety == "concern" else CARE_CHECK_IN if care else None
+    recent = list(earlier_levels)[-CARE_TURNS:]
+    if recent and recent[-1] == "crisis":
+        return CARE_CHECK_IN
+    if safety == "concern" and not {"concern", "crisis"} & set(recent):
+        return CONCERN_ADDENDUM
+    return None

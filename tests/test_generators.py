@@ -13,11 +13,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from maeum.errors import ConfigError
+from serving.generators.offline_compose import FEELINGS, TIRED
 from serving.generators.base import (GenerationError, GenerationRequest, GeneratorUnavailable, estimate_tokens,
                                      stream_with_stops)
 
 # --------------------------------------------------------------------------------------------
 # offline retrieval
+
+FEELING_LINES = {line for bank in FEELINGS.values() for line in bank} | set(TIRED)
 
 
 def _request(text: str, emotion: str | None = None, avoid=()) -> GenerationRequest:
@@ -57,7 +60,8 @@ def test_offline_composes_reflection_support_and_one_question(tmp_path, cache):
     pieces = list(g.stream(_request("어제 엄마하고 크게 싸웠어요")))
     reply = "".join(pieces)
     assert len(pieces) > 3  # word by word
-    assert reply.startswith("어제 엄마하고 크게 싸우셨군요.")  # the user's own words, re-conjugated
+    openings = ("어제 엄마하고 크게 싸우셨군요.", "엄마 일로")  # the user's own words, or their key noun
+    assert reply.startswith(openings) or reply.split(". ")[0] + "." in FEELING_LINES
     assert "먼저 마음을 가라앉히는 시간이 필요해요." in reply  # a generic retrieved sentence
     assert reply.endswith("?") and reply.count("?") == 1
     assert g.sources == {"seed": 0, "chatbotdata": 3}
@@ -80,7 +84,9 @@ def test_offline_support_never_brings_someone_elses_details(tmp_path, cache):
     ("남자친구랑 헤어졌어요. 너무 보고 싶어요", "남자친구랑 헤어지셨군요."),
     ("시험이 내일인데 공부를 하나도 못 했어", "시험이 내일인데 공부를 하나도 못 하셨군요."),
     ("아빠가 술만 마시면 소리를 질러요", "아빠가 술만 마시면 소리를 지르는군요."),
-    ("제가 너무 한심하게 느껴져요", "본인이 너무 한심하게 느껴지시는군요."),
+    ("제가 너무 한심하게 느껴져요", "너무 한심하게 느껴지시는군요."),  # the pronoun dropped, never 본인
+    ("팀장님이 회의 때마다 제 의견을 무시해요", "팀장님이 회의 때마다 의견을 무시하는군요."),
+    ("친구들이 저만 빼고 단톡방을 따로 만들었더라고요", None),  # "저만" cannot be dropped: not said back
     ("자꾸 눈물이 나요. 이유도 모르겠어요", "자꾸 눈물이 나는군요."),
     ("ㅠㅠ", None),
     ("어떻게 해야 할까요?", None),
@@ -89,6 +95,17 @@ def test_reflection_uses_the_users_words(text, expected):
     from serving.generators.offline_compose import reflect
 
     assert reflect(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("요즘 회사에서 상사한테 매일 혼나서 출근하기가 너무 싫어요", "출근하기가 너무 싫으시군요."),
+    ("디자인 공부를 하고 싶은데 돈이 없어요", "돈이 없군요."),
+    ("친구들이 저만 빼고 단톡방을 따로 만들었더라고요", None),  # the subject is in the first clause
+])
+def test_clause_reflection_says_back_only_the_last_clause(text, expected):
+    from serving.generators.offline_compose import reflect
+
+    assert reflect(text, clause_only=True) == expected
 
 
 def test_question_bank_is_large_and_generic():
@@ -136,7 +153,7 @@ def test_offline_uses_seed_conversations_and_caches_the_index(tmp_path, cache):
         {"role": "user", "content": "새벽 세 시만 되면 잠이 깨요"},
         {"role": "assistant", "content": "새벽에 깨면 낮에도 많이 피곤하시겠어요. 잠이 깨면 마음도 쉽게 지쳐요. 요즘 어떠세요?"},
         {"role": "user", "content": "휴대폰을 오래 봐요"},
-        {"role": "assistant", "content": "휴대폰을 오래 보면 잠이 얕아지기도 해요. 내려놓기 어려운 이유가 있을까요?"},
+        {"role": "assistant", "content": "휴대폰을 오래 보면 마음이 쉬기 어렵기도 해요. 내려놓기 어려운 이유가 있을까요?"},
     ]])
     g = OfflineGenerator(None, seed_path=seed)
     assert g.sources == {"seed": 2, "chatbotdata": 0}
@@ -145,7 +162,12 @@ def test_offline_uses_seed_conversations_and_caches_the_index(tmp_path, cache):
     cached = list((cache / "offline").glob("morphemes-*.json"))
     assert len(cached) == 1
     again = OfflineGenerator(None, seed_path=seed)  # from the cache
-    assert "휴대폰을 오래 보면 잠이 얕아지기도 해요." in again.choose(_request("휴대폰을 자꾸 오래 봐요"))
+    assert "휴대폰을 오래 보면 마음이 쉬기 어렵기도 해요." in again.choose(_request("휴대폰을 자꾸 오래 봐요"))
+    # a sentence that claims what the user never said ("얕아지") is not used: every content word must be
+    # the user's or generic
+    g = OfflineGenerator(_csv(tmp_path / "c.csv", [("휴대폰을 오래 봐", "휴대폰을 오래 보면 잠이 얕아지기도 해요.", 0)]),
+                         seed_path=_seed(tmp_path / "empty.jsonl", []))
+    assert "얕아지" not in g.choose(_request("휴대폰을 자꾸 오래 봐요"))
 
 
 def test_offline_reply_analyses_come_from_the_disk_cache_on_the_next_start(tmp_path, cache, monkeypatch):

@@ -188,6 +188,16 @@ def test_concern_keeps_the_persona_and_adds_the_addendum(pipeline):
     assert not pipeline.store.is_flagged(cid)
 
 
+def test_the_concern_check_in_is_not_repeated_on_the_next_concern_turns(pipeline):
+    from serving.safety import CONCERN_ADDENDUM
+    from serving.safety.care import CARE_TURNS
+
+    uid, cid = _start(pipeline, "counselor")
+    replies = [list(pipeline.run_turn(cid, _safety_example("concern")))[-1] for _ in range(CARE_TURNS + 1)]
+    assert all(r.kind == "done" for r in replies)
+    assert [CONCERN_ADDENDUM in r.reply for r in replies] == [True] + [False] * CARE_TURNS
+
+
 def test_regenerate_stores_another_version_and_never_repeats(pipeline):
     uid, cid = _start(pipeline)
     first = list(pipeline.run_turn(cid, "시험을 망친 것 같아서 속상해요"))[-1]
@@ -453,19 +463,22 @@ def test_a_deleted_conversation_answers_with_an_error_event(pipeline):
 _DECORATION = ("ㅋㅋ", "ㅎㅎ", "허허", "우와", "~", "🍀", "(っ")
 
 
-def test_the_turns_after_a_crisis_carry_the_check_in_and_the_banner(pipeline):
+def test_the_turns_after_a_crisis_carry_the_check_in_once_and_the_banner(pipeline):
     from serving.safety import CARE_CHECK_IN, CRISIS_REPLY
     from serving.safety.care import CARE_TURNS
 
     uid, cid = _start(pipeline, "emoticon")
     first = list(pipeline.run_turn(cid, "죽고 싶어요"))
     assert first[-1].reply == CRISIS_REPLY
-    for _ in range(CARE_TURNS):
+    for turn in range(CARE_TURNS):
         events = list(pipeline.run_turn(cid, "오늘 날씨 좋네"))
         done = events[-1]
         assert events[0].safety == "none" and done.kind == "done"
-        assert done.reply.endswith(CARE_CHECK_IN) and events[-2].text == CARE_CHECK_IN
-        assert "109" in done.reply and "1577-0199" in done.reply
+        if turn == 0:  # the check-in once per care period: said on every turn it read as nagging
+            assert done.reply.endswith(CARE_CHECK_IN) and events[-2].text == CARE_CHECK_IN
+            assert "109" in done.reply and "1577-0199" in done.reply
+        else:
+            assert CARE_CHECK_IN not in done.reply, done.reply
         assert not any(mark in done.reply for mark in _DECORATION), done.reply
         assert pipeline.store.is_flagged(cid)  # the app shows the help banner for a flagged conversation
     after = list(pipeline.run_turn(cid, "오늘 날씨 좋네"))  # the care state has ended by itself

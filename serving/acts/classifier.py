@@ -1,6 +1,7 @@
 """Message act of one user message: rules for the unmistakable, an encoder head for the rest.
 
-The head is a calibrated softmax (serving.semantic) over USE-m3 embeddings of the `train` and
+The head is a calibrated softmax (serving.semantic) over USE-m3 embeddings and character n-grams
+(serving/acts/features.py) of the `train` and
 `ours` splits of data/emotion_acts.tsv, cached on disk keyed by the data; the `test` split is
 never trained on (`maeum eval acts` scores it). Without the encoder (MAEUM_ENCODER=off) the
 rules and `fallback_act` answer alone.
@@ -38,9 +39,10 @@ class ActClassifier:
             return ActResult(ruled, 1.0, "rule")
         head = self.head()
         if head is not None:
+            from serving.acts.features import act_features
             from serving.semantic import embed_one
 
-            probabilities = head.proba_dict(embed_one(text))
+            probabilities = head.proba_dict(act_features(embed_one(text), [text]))
             act = max(ACTS, key=lambda a: probabilities.get(a, 0.0))
             return ActResult(act, round(probabilities[act], 4), "head")
         return ActResult(fallback_act(text), 0.0, "default")
@@ -50,7 +52,7 @@ class ActClassifier:
 
 def _train_head(rows, use_cache: bool):
     from serving.semantic import encoder_available
-    from serving.semantic.heads import HeadConfig, head_on_texts
+    from serving.semantic.heads import HeadConfig
 
     if not encoder_available():
         return None
@@ -62,8 +64,15 @@ def _train_head(rows, use_cache: bool):
         except FileNotFoundError:
             logger.warning("no data/emotion_acts.tsv: message acts come from rules only")
             return None
-    return head_on_texts("acts", [r["text"] for r in rows], [r["act"] for r in rows], classes=ACTS,
-                         config=HeadConfig(l2=1e-4), use_cache=use_cache)
+    from serving.acts.features import VERSION, act_features
+    from serving.semantic.cache import cached_embeddings
+    from serving.semantic.encoder import get_encoder
+    from serving.semantic.heads import train_or_load_head
+
+    texts, labels = [r["text"] for r in rows], [r["act"] for r in rows]
+    features = act_features(cached_embeddings(texts, namespace="acts", use_cache=use_cache), texts)
+    return train_or_load_head(f"acts-{VERSION}", texts, labels, features=features, encoder_name=get_encoder().name,
+                              config=HeadConfig(l2=1e-4, steps=600), classes=ACTS, use_cache=use_cache)
 
 
 _DEFAULT = ActClassifier()

@@ -24,7 +24,7 @@ CONFIDENT_WEIGHT = 1.5
 CONFIDENT_MARGIN = 1.0
 # Otherwise the learned model's probabilities are added to the lexicon's share, this much.
 LEARNED_SHARE = 0.6
-LEXICON_SHARE = 0.15  # the lexicon rules keep a voice when the encoder is on
+CONFIDENT_DECIDES = True  # a confident lexicon decides alone even with the encoder on
 TRAINING_FILE = "emotion_eval.tsv"
 
 
@@ -70,8 +70,8 @@ class EmotionClassifier:
                 share = self.learned_share
                 shares = {name: (1 - share) * shares[name] + share * probabilities[name] for name in EMOTIONS}
         label = max(EMOTIONS, key=lambda name: (shares[name], -EMOTIONS.index(name)))
-        if self.learned and label == "중립" and clean:  # no cue found: the encoder reads the meaning
-            shares = self._with_encoder(clean, compact, tokens, shares)
+        if self.learned and clean and not (self._confident(weights) and CONFIDENT_DECIDES):
+            shares = self._with_encoder(clean, weights, shares)  # the encoder head reads the meaning
             label = max(EMOTIONS, key=lambda name: (shares[name], -EMOTIONS.index(name)))
         return EmotionResult(label=label, score=round(min(1.0, max(0.0, shares[label])), 4))
 
@@ -102,17 +102,15 @@ class EmotionClassifier:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _with_encoder(self, clean: str, compact: str, tokens, shares: dict[str, float]) -> dict[str, float]:
-        """Rule shares blended with the encoder head (share measured on the emotion_acts test
-        split: docs/composer.md)."""
+    def _with_encoder(self, clean: str, weights: dict[str, float], shares: dict[str, float]) -> dict[str, float]:
+        """The encoder head's probabilities; it reads the embedding, character n-grams and the
+        lexicon's weights together (per-label figures: docs/composer.md)."""
         head = self.encoder_head()
         if head is None:
             return shares
         from serving.semantic import embed_one
 
-        learned = head.proba_dict(embed_one(clean))
-        return {e: LEXICON_SHARE * shares[e] + (1 - LEXICON_SHARE) * learned[e] for e in EMOTIONS}
-
+        return head.proba_dict(emotion_features(embed_one(clean), [clean], [weights]))
 
     def _confident(self, weights: dict[str, float]) -> bool:
         ranked = sorted(weights.values(), reverse=True)
@@ -240,7 +238,6 @@ def _model_cache_path(rows):
 
 def _train_encoder_head(rows):
     from serving.semantic import encoder_available
-    from serving.semantic.heads import head_on_texts
 
     if not encoder_available():
         return None
@@ -252,7 +249,30 @@ def _train_encoder_head(rows):
             rows = read_labelled(data_file(TRAINING_FILE), EMOTIONS) + _acts_rows()
         except Exception:  # noqa: BLE001 - no data shipped
             return None
-    return head_on_texts("emotion", [r["text"] for r in rows], [r["label"] for r in rows], classes=EMOTIONS)
+    from serving.semantic.cache import cached_embeddings
+    from serving.semantic.encoder import get_encoder
+    from serving.semantic.heads import HeadConfig, train_or_load_head
+
+    texts = [r["text"] for r in rows]
+    lexicon = EmotionClassifier(learned=False)
+    features = emotion_features(cached_embeddings(texts, namespace="emotion"), texts,
+                                [lexicon.weights(t) for t in texts])
+    return train_or_load_head(f"emotion-{FEATURES_VERSION}", texts, [r["label"] for r in rows], features=features,
+                              encoder_name=get_encoder().name, config=HeadConfig(l2=1e-4, steps=600), classes=EMOTIONS)
+
+
+FEATURES_VERSION = "grams-lex2"  # part of the head's cache name
+LEXICON_FEATURE_SCALE = 0.3  # lexicon weights run to ~3; scaled to sit beside unit-norm vectors
+
+
+def emotion_features(embeddings, texts: list[str], weights: list[dict[str, float]]):
+    """Embedding + character n-grams (serving.acts.features) + the lexicon's weight per label."""
+    import numpy as np
+
+    from serving.acts.features import act_features
+
+    lexicon = np.array([[w[e] for e in EMOTIONS] for w in weights], dtype=np.float32) * LEXICON_FEATURE_SCALE
+    return np.hstack([act_features(embeddings, texts), lexicon])
 
 
 def _acts_rows() -> list[dict[str, str]]:

@@ -21,6 +21,7 @@ import csv
 import json
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,12 +31,14 @@ import numpy as np
 
 from maeum import paths
 from maeum.errors import ConfigError
+from serving.acts.rules import rule_act
 
 from .base import BaseGenerator, GenerationRequest
 from .offline_acts import act_reply
 from .offline_cache import cached_analysis, source_of
-from .offline_compose import (EMPATHY, all_questions, emotion_key, feeling_candidates, generic_sentence,
-                              question_candidates, reflect, sentence_parts, topic_of)
+from .offline_compose import (_CONTENT_TAGS, EMPATHY, all_questions, emotion_key, feeling_candidates,
+                              generic_sentence, question_candidates, reflect, sentence_parts, topic_of)
+from .offline_openers import FOLLOW_UPS, INFO, advice_lines, follow_ups, key_phrase, noun_opener, opening_order
 
 logger = logging.getLogger(__name__)
 
@@ -271,7 +274,8 @@ class OfflineGenerator(BaseGenerator):
                 ranked.append((score, int(i)))
         if not ranked:
             return None
-        user_nouns = {t.form for t in _kiwi().tokenize(text) if t.tag in ("NNG", "NNP")}
+        said = " ".join(m["content"] for m in request.messages if m["role"] == "user")
+        user_nouns = {t.form for t in _kiwi().tokenize(said) if t.tag in _CONTENT_TAGS}
         for _, i in sorted(ranked, key=lambda r: (-r[0], r[1])):
             for sentence, nouns, ok in self._parts(i):
                 if ok and generic_sentence(nouns, user_nouns, text) and not _used(sentence, avoid):
@@ -279,36 +283,71 @@ class OfflineGenerator(BaseGenerator):
         return None
 
     def choose(self, request: GenerationRequest) -> str:
-        """The reply text (before streaming): reflection, feeling, maybe support, one question;
-        never a reply in `request.avoid`."""
+        """The reply text (before streaming): an opening, maybe a feeling line, support or advice,
+        one question. No sentence this conversation already heard is said again while another
+        fits (`request.avoid`), and never a whole reply it already got."""
         text = request.user_text
         avoid = [_normalise(a) for a in request.avoid]
         exact = set(avoid)
+        said = _said_sentences(request.avoid)
         act = request.context.act if request.context else None
         if act and request.context.safety == "none" and _act_fits_feeling(act, request.emotion):
-            answered = act_reply(act, exact, _normalise)
+            answered = act_reply(act, exact | said, _normalise)
             if answered:
                 return answered
         emotion = request.emotion
-        earlier_users = [m["content"] for m in request.messages[:-1] if m["role"] == "user"]
-        topic = topic_of(text) or (topic_of(earlier_users[-1]) if earlier_users else None)
-        head = reflect(text)
-        if head is None or _used(head, avoid) and len(avoid) > 6:
-            empathy = EMPATHY.get(emotion_key(emotion, text), EMPATHY[""]) + EMPATHY[""]
-            head = _pick(empathy, avoid) or empathy[0]
+        users = [m["content"] for m in request.messages if m["role"] == "user"]
+        turn = len(users) - 1
+        topic = topic_of(text) or (topic_of(users[-2]) if turn else None)
+        key = emotion_key(emotion, text)
+        fresh = lambda options: [o for o in options if o and _normalise(o) not in said]  # noqa: E731
+        feelings = fresh(feeling_candidates(topic, emotion, text))
+        openers = [(how, line) for how, line in self._openings(text, key, turn, feelings) if fresh([line])]
+        if not openers:
+            empathy = EMPATHY.get(key, EMPATHY[""]) + EMPATHY[""]
+            openers = [("empathy", line) for line in fresh(empathy) or [empathy[(turn + len(avoid)) % len(empathy)]]]
+        how, head = openers[0]
+        # a clause said back or a plain empathy line gets a feeling line; the other openings carry one
+        middle = [f for f in feelings if f != head][:2] if how in ("clause", "empathy") else []
+        extra = advice_lines(topic) if act == "advice" else INFO if act == "info" else []
         support = self.support(request, avoid)
-        feelings = _unused_first(feeling_candidates(topic, emotion, text), avoid)
-        if support and support.rstrip(".!~ ").endswith(("겠어요", "겠네요", "겠죠")):
-            feelings = [None]  # the support already says the feeling
+        extras = fresh(extra)[:1] or fresh([support])
+        if support and support.rstrip(".!~ ").endswith(("겠어요", "겠네요", "겠죠")) and not extra:
+            middle = []  # the support already says the feeling
         fitting = question_candidates(topic, emotion, text)
-        questions = _unused_first(fitting + [q for q in all_questions() if q not in fitting], avoid)
+        questions = fresh(self._follow_ups(users, turn) + fitting + [q for q in all_questions() if q not in fitting])
+        questions = questions or question_candidates(None, None, text + str(len(avoid)))
         for question in questions:
-            for feeling in feelings:
-                for extra in ((support, None) if support else (None,)):
-                    reply = " ".join(p for p in (head, feeling, extra, question) if p)
-                    if _normalise(reply) not in exact:
-                        return reply
-        return " ".join(p for p in (head, feelings[0], questions[0]) if p)  # everything was said: say it again
+            for feeling in middle or [None]:
+                reply = " ".join(p for p in (head, feeling, *extras, question) if p)
+                if _normalise(reply) not in exact:
+                    return reply
+        return " ".join(p for p in (head, questions[0]) if p)  # everything was said: say it again
+
+    @staticmethod
+    def _openings(text: str, key: str, turn: int, feelings: list[str]) -> list[tuple[str, str]]:
+        """(strategy, opening sentence) in this turn's order of strategies (see `offline_openers`)."""
+        out: list[tuple[str, str | None]] = []
+        for strategy in opening_order(text, turn):
+            if strategy == "clause":
+                out.append((strategy, reflect(text, clause_only=True)))
+            elif strategy == "noun":
+                phrase = key_phrase(text)
+                out.append((strategy, noun_opener(phrase, key, text, turn) if phrase else None))
+            else:
+                out += [(strategy, f) for f in feelings[:1]]
+        return [(how, line) for how, line in out if line]
+
+    @staticmethod
+    def _follow_ups(users: list[str], turn: int) -> list[str]:
+        """A question back to what was said two turns ago, on some turns, when it names something
+        the newest message does not."""
+        if turn < 2 or turn % 2 or rule_act(users[-3]):  # nothing to go back to in "안녕하세요"
+            return []
+        phrase = key_phrase(users[-3])
+        if not phrase or phrase.split()[-1] in users[-1]:
+            return []
+        return follow_ups(phrase)[turn // 2 % len(FOLLOW_UPS):][:1]
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         reply = self.choose(request)
@@ -316,6 +355,14 @@ class OfflineGenerator(BaseGenerator):
         words = reply.split(" ")
         for i, word in enumerate(words):
             yield word if i == 0 else " " + word
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?~])\s+|\n+")
+
+
+def _said_sentences(replies) -> set[str]:
+    """Every sentence of the conversation's earlier replies, normalised."""
+    return {_normalise(s) for reply in replies for s in _SENTENCE_END.split(reply) if _normalise(s)}
 
 
 def _used(text: str, avoid: list[str]) -> bool:
@@ -326,22 +373,10 @@ def _used(text: str, avoid: list[str]) -> bool:
     return bool(norm) and any(norm in a for a in avoid)
 
 
-def _unused_first(options: list[str], avoid: list[str]) -> list[str]:
-    return [o for o in options if not _used(o, avoid)] + [o for o in options if _used(o, avoid)]
-
-
 def _kiwi():
     from serving.kiwi import get_kiwi
 
     return get_kiwi()
-
-
-def _pick(options: list[str], avoid: list[str]) -> str | None:
-    """The first option not already said in this conversation."""
-    for option in options:
-        if not _used(option, avoid):
-            return option
-    return None
 
 
 def _classify(text: str) -> str | None:

@@ -227,12 +227,28 @@ def _words(tokens) -> list[list]:
     return words
 
 
+class _Unreflectable(ValueError):
+    """The statement cannot be said back naturally (a first-person word Korean would not drop)."""
+
+
+# A first-person pronoun with one of these is dropped ("제가", "저는", "제 의견", "나를", "저한테"):
+# Korean leaves the speaker out, and "본인" is what no one says to a friend.
+_DROPPABLE_AFTER_PRONOUN = {"JKS", "JX", "JKG", "JKO", "JKB"}
+_KEEP_AFTER_PRONOUN = {"만", "도", "랑", "이랑", "하고", "와", "과", "까지", "부터", "조차", "밖에"}
+
+
 def _word_text(kiwi, word, text: str) -> str:
-    """The eojeol as the user wrote it, with a first-person pronoun turned into 본인."""
+    """The eojeol as the user wrote it; "" for a first-person word that is better left out."""
     if any(t.tag == "NP" and t.form in _FIRST_PERSON for t in word):
-        morphs = [("본인", "NNG") if (t.tag == "NP" and t.form in _FIRST_PERSON) else (t.form, t.tag) for t in word]
-        return kiwi.join(morphs)
+        rest = [t for t in word if not (t.tag == "NP" and t.form in _FIRST_PERSON)]
+        if word[0].tag == "NP" and len(rest) <= 1 and all(
+                t.tag in _DROPPABLE_AFTER_PRONOUN and t.form not in _KEEP_AFTER_PRONOUN for t in rest):
+            return ""
+        raise _Unreflectable(text)  # "저만 빼고", "나도": leaving it out would change the meaning
     return text[word[0].start: max(t.start + t.len for t in word)]
+
+
+_LEAD_FILLERS = {"요즘", "오늘", "그냥", "진짜", "정말", "솔직히", "근데", "사실", "이제", "요새", "그리고", "아"}
 
 
 def _statement(kiwi, sentence):
@@ -249,8 +265,18 @@ def _statement(kiwi, sentence):
     return words
 
 
-def reflect(text: str) -> str | None:
-    """The user's last clear statement said back in the counsellor's voice, or None when unsure."""
+def reflect(text: str, *, clause_only: bool = False) -> str | None:
+    """The user's last clear statement said back in the counsellor's voice, or None when unsure.
+
+    `clause_only`: only its final clause, without leading fillers ("요즘 회사에서 ... 혼나서 출근하기가
+    너무 싫어요" → "출근하기가 너무 싫으시군요."): a paraphrase, not the whole sentence echoed."""
+    try:
+        return _reflect(text, clause_only)
+    except _Unreflectable:
+        return None
+
+
+def _reflect(text: str, clause_only: bool) -> str | None:
     from serving.kiwi import get_kiwi
 
     kiwi = get_kiwi()
@@ -270,6 +296,16 @@ def reflect(text: str) -> str | None:
     def length(ws):
         return ws[-1][-1].start + ws[-1][-1].len - ws[0][0].start
 
+    if clause_only:
+        last_ec = max((i for i, w in enumerate(words[:-1]) if w[-1].tag == "EC"), default=None)
+        if last_ec is not None and len(words) - last_ec - 1 >= 2:
+            dropped, kept = words[:last_ec + 1], words[last_ec + 1:]
+            # the subject lives in the dropped clause ("친구들이 저만 빼고 ... 만들었"): keep it whole
+            if not (any(t.tag == "JKS" for w in dropped for t in w)
+                    and not any(t.tag in ("JKS", "JX") for w in kept for t in w)):
+                words = kept
+        while len(words) > 2 and words[0][0].form in _LEAD_FILLERS and len(words[0]) == 1:
+            words = words[1:]
     while length(words) > _MAX_REFLECTION:
         cut = next((i for i, w in enumerate(words[:-1]) if w[-1].tag == "EC"), None)
         if cut is None or cut + 1 >= len(words):
@@ -288,7 +324,7 @@ def reflect(text: str) -> str | None:
         final_clause = w + final_clause
     def _other(seq, i):  # a subject marker on someone or something other than the user
         prev = seq[i - 1] if i > 0 else None
-        return prev is not None and not (prev.tag == "NP" or prev.tag == "NNB" or prev.tag == "ETN")
+        return prev is not None and not (prev.tag in ("NP", "NNB", "ETN") or prev.form == "자신")
 
     third_subject = any(t.tag == "JKS" and _other(final_clause, i) for i, t in enumerate(final_clause))
     # someone else doing something in an earlier clause ("친구들이 저만 빼고 ... 만들었") is the
@@ -301,7 +337,7 @@ def reflect(text: str) -> str | None:
                     preds = [m for m in end if m.tag.startswith(("VV", "VA", "XSV", "XSA", "VX", "VCP"))] if end else []
                     if preds and preds[0].tag.startswith(("VV", "XSV")):
                         third_subject = True
-    prefix = " ".join(_word_text(kiwi, w, src) for w in words[:-1])
+    prefix = " ".join(filter(None, (_word_text(kiwi, w, src) for w in words[:-1])))
     morphs = [(t.form, t.tag) for t in core]
     head = core[-1]
     ep = [("었", "EP")] if past else []
@@ -349,10 +385,23 @@ def sentence_parts(kiwi, answer: str) -> list[tuple[str, frozenset[str], bool]]:
               and not any(t.tag == "NP" and t.form not in _ALLOWED_NP for t in sent.tokens)
               and not s.startswith(_ANAPHORIC_START) and "님" not in s
               and bool(re.search(r"(요|죠|니다)[.!~…]*$", s)))
-        out.append((s, frozenset(t.form for t in sent.tokens if t.tag in ("NNG", "NNP")), ok))
+        # a sentence cut out of a longer one ("라는 말에 속상함이 묻어나요.") starts with a particle or ending
+        ok = ok and bool(sent.tokens) and not sent.tokens[0].tag.startswith(("J", "E", "XS", "VCP"))
+        out.append((s, frozenset(t.form for t in sent.tokens if t.tag in _CONTENT_TAGS), ok))
     return out
 
 
+_CONTENT_TAGS = ("NNG", "NNP", "VV", "VA", "XR")
+# Predicates that describe no one's situation: feeling, coping, talking, being.
+GENERIC_PREDICATES: frozenset[str] = frozenset("""
+하 되 있 없 같 보 주 오 가 알 모르 들 느끼 생각하 말하 이야기하 나누 털어놓 듣 지내 보내 쉬 돌보 챙기 버티 견디 애쓰
+힘들 괜찮 좋 싫 어렵 쉽 무겁 가볍 아프 지치 답답하 속상하 불안하 걱정되 걱정하 서운하 외롭 슬프 화나 놀라 당황스럽
+기쁘 고맙 미안하 대단하 잘하 필요하 당연하 자연스럽 충분하 소중하 중요하 편하 불편하 많 적 크 작 그렇 어떻 이렇
+바라 원하 믿 기다리 지나가 흘러가 달라지 나아지 풀리 가라앉 가라앉히 쌓이 남 시작하 멈추 쉬어가 기대 받아들이 인정하 허락하
+다 마음먹 노력하 수고하 고생하 위로하 응원하 만들 찾 정하 살피 조심하 무리하 서두르 천천히 차분하 조급하
+""".split())
+
+
 def generic_sentence(nouns: frozenset[str], user_nouns: set[str], user_text: str) -> bool:
-    """Every content noun is the user's own (or in their text) or generic."""
-    return all(n in user_nouns or n in GENERIC_NOUNS or n in user_text for n in nouns)
+    """Every content word (nouns, predicate stems, roots) is the user's own (or in their text) or generic."""
+    return all(n in user_nouns or n in GENERIC_NOUNS or n in GENERIC_PREDICATES or n in user_text for n in nouns)

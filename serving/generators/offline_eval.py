@@ -50,6 +50,26 @@ def foreign_nouns(user: str, reply: str) -> list[str]:
     return sorted(n for n in nouns(reply) - said - GENERIC_NOUNS if n not in user)
 
 
+def our_lines() -> set[str]:
+    """Every sentence our own banks can say (written by us, generic by construction)."""
+    from .offline_acts import ACT_REPLIES
+    from .offline_compose import EMPATHY, FEELINGS, QUESTIONS, TIRED
+    from .offline_openers import ADVICE, FOLLOW_UPS, INFO, NOUN_OPENERS
+
+    banks = [*FEELINGS.values(), *EMPATHY.values(), *QUESTIONS.values(), TIRED, *ACT_REPLIES.values(),
+             *ADVICE.values(), INFO, *NOUN_OPENERS.values(), FOLLOW_UPS]  # templates: {N} is the user's noun
+    return {line.replace("{N}", "") for bank in banks for line in bank}
+
+
+def invented_nouns(user_texts: list[str], reply: str) -> list[str]:
+    """Content nouns of `reply` the user never said in the conversation, that are not generic and
+    that no line of ours carries: what a reply would be making up."""
+    said = set().union(*(nouns(t) for t in user_texts)) if user_texts else set()
+    ours = set().union(*(nouns(line) for line in our_lines()))
+    joined = " ".join(user_texts)
+    return sorted(n for n in nouns(reply) - said - GENERIC_NOUNS - ours if n not in joined)
+
+
 def on_topic(user: str, reply: str) -> bool:
     want = {t.form for t in _kiwi().tokenize(user) if t.tag.startswith(_CONTENT)} - _NOT_CONTENT
     for sent in _kiwi().split_into_sents(reply, return_tokens=True):

@@ -1,0 +1,127 @@
+"""How an offline reply opens, and the lines it adds for an advice or information request.
+
+Three openings, rotated over a conversation so that no two turns in a row open the same way
+(a reply that always restates the user reads like a parrot):
+
+- `clause`: the final clause of the user's statement said back (`reflect(clause_only=True)`);
+- `noun`: the key noun phrase the user said, in a line of ours ("상사 일로 화가 많이 나셨군요.");
+- `feeling`: no reflection at all, an emotion line of ours first.
+
+Every line here is written by us and tagged by emotion (openers), topic (advice) or act; the
+only words from outside are the user's own noun phrase.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+from .offline_compose import GENERIC_NOUNS, TOPICS, _person, _words
+
+OPENINGS = ("clause", "noun", "feeling")
+
+# "{N}" is the user's noun phrase; the joining word depends on what it names (see `noun_opener`).
+NOUN_OPENERS: dict[str, list[str]] = {
+    "슬픔": ["{N} 마음이 많이 무거우시군요.", "{N} 많이 힘드셨군요."],
+    "분노": ["{N} 화가 많이 나셨군요.", "{N} 속이 많이 상하셨군요."],
+    "불안": ["{N} 걱정이 많으시군요.", "{N} 마음이 많이 불안하시군요."],
+    "상처": ["{N} 마음이 많이 상하셨군요.", "{N} 서운한 마음이 크시군요."],
+    "당황": ["{N} 많이 당황스러우셨군요."],
+    "기쁨": ["{N} 기분이 좋으시군요!"],
+    "": ["{N} 마음이 많이 쓰이시는군요.", "{N} 생각이 많아지시는군요."],
+}
+
+# Gentle, general suggestions for "어떻게 하면 좋을까요?", by topic; never a diagnosis or a fact.
+ADVICE: dict[str, list[str]] = {
+    "sleep": ["잠들기 한 시간 전부터 화면을 멀리하고 불빛을 낮춰 보는 것도 도움이 될 수 있어요.",
+              "잠이 안 올 때는 억지로 누워 있기보다 잠깐 일어나 조용히 쉬었다가 다시 누워 보셔도 괜찮아요."],
+    "work": ["오늘 꼭 해야 할 일 세 가지만 골라 적어 보면 머릿속이 조금 정리되기도 해요.",
+             "일과 쉬는 시간 사이에 짧게라도 숨 돌릴 틈을 만들어 보시면 좋겠어요."],
+    "career": ["한 번에 모든 걸 정하기보다 이번 주에 해 볼 수 있는 작은 일 하나부터 정해 보면 어떨까요.",
+               "선택지마다 마음이 끌리는 점과 걸리는 점을 나란히 적어 보면 생각이 조금 또렷해지기도 해요."],
+    "study": ["공부 시간을 짧게 나누고 사이사이 쉬는 시간을 정해 두면 부담이 조금 줄어들기도 해요.",
+              "오늘 할 분량을 작게 정하고, 해낸 만큼은 스스로 인정해 주는 것도 방법이에요."],
+    "family": ["마음이 가라앉은 뒤에 '나는 이럴 때 이렇게 느껴'처럼 내 마음을 중심으로 말해 보는 것도 방법이에요.",
+               "잠시 거리를 두고 마음을 추스를 시간을 갖는 것도 괜찮아요."],
+    "friends": ["서운했던 마음을 믿을 만한 한 사람에게 먼저 털어놓아 보는 것도 도움이 될 수 있어요.",
+                "관계를 당장 정리하지 않아도 괜찮아요. 마음이 조금 가라앉은 뒤에 천천히 생각해 봐도 돼요."],
+    "love": ["내 마음을 솔직하게, 하지만 상대를 탓하지 않는 말로 전해 보는 것도 방법이에요.",
+             "상대의 반응보다 내가 정말 바라는 게 무엇인지 먼저 적어 보면 마음이 정리되기도 해요."],
+    "breakup": ["당분간은 힘든 게 당연하다고 스스로에게 허락해 주셔도 괜찮아요.",
+                "하루에 한 가지라도 나를 돌보는 일을 정해 두면 버티는 데 도움이 되기도 해요."],
+    "health": ["몸이 계속 보내는 신호라면 가까운 병원에서 한번 확인해 보시는 게 마음이 편할 수 있어요.",
+               "오늘은 할 일을 조금 줄이고 몸이 쉴 시간을 먼저 챙겨 보시면 좋겠어요."],
+    "": ["한꺼번에 다 해결하려 하기보다 지금 할 수 있는 작은 것 하나부터 정해 보면 어떨까요.",
+         "마음을 종이에 적어 보면 생각이 조금 정리되기도 해요.",
+         "믿을 만한 사람에게 지금 마음을 이야기해 보는 것도 도움이 될 수 있어요."],
+}
+INFO = ["정확한 정보는 제가 확실히 말씀드리기 어려워요. 믿을 만한 기관이나 전문가에게 확인해 보시는 게 좋겠어요."]
+
+# Questions that go back to what the user said earlier ("아까 말한 디자인 공부 얘기 더 해 줄래?").
+FOLLOW_UPS = ["아까 말씀하신 {N} 이야기도 조금 더 들려주실 수 있어요?", "앞에서 이야기하신 {N} 얘기는 지금 어떻게 느껴지세요?",
+              "아까 말씀하신 {N} 이야기도 아직 마음에 남아 있으세요?"]
+
+_NOUN_TAGS = ("NNG", "NNP")
+# times and places of routine: "주말 때문에 서운하시군요" names no cause
+_NOT_KEY = {"주말", "아침", "저녁", "밤", "새벽", "어제", "내일", "모레", "주", "달", "년", "날", "집", "맨날", "평일"}
+_BARE = ("NNG", "NNP", "XSN", "NNB")
+_GRIEF_TOPIC = TOPICS["grief"]
+
+
+def opening_order(text: str, turn: int) -> list[str]:
+    """The three openings, rotated by the message and shifted one each turn."""
+    start = (zlib.crc32(text.encode("utf-8")) + turn) % len(OPENINGS)
+    return list(OPENINGS[start:] + OPENINGS[:start])
+
+
+def key_phrase(text: str) -> str | None:
+    """The user's first noun phrase that names something specific ("부모님 기대", "디자인 공부"):
+    the run of bare nouns before it included; generic nouns, pronouns and negated nouns skipped."""
+    from serving.kiwi import get_kiwi
+
+    tokens = [t for t in get_kiwi().tokenize(text) if not t.tag.startswith(("SF", "SW", "SS", "SE", "SO"))]
+    words = _words(tokens)
+    run: list[str] = []
+    for i, word in enumerate(words):
+        if word[0].tag not in _NOUN_TAGS:
+            run = []
+            continue
+        lead = []
+        for t in word:
+            if t.tag not in _BARE:
+                break
+            lead.append(t)
+        part = "".join(t.form for t in lead)
+        head = [t for t in lead if t.tag in _NOUN_TAGS][-1].form
+        if len(lead) < len(word) and word[len(lead)].tag.startswith(("XSV", "XSA")):  # "포기하고": a verb
+            run = []
+            continue
+        if len(lead) == len(word) and i + 1 < len(words):  # a bare noun: part of the next word's phrase
+            run = run + [part] if head not in GENERIC_NOUNS and head not in _NOT_KEY else []
+            continue
+        negated = any(t.form in ("없", "안", "못") for w in words[i:i + 3] for t in w)
+        specific = head not in GENERIC_NOUNS and head not in _NOT_KEY and len(head) >= 2
+        if (specific or run) and not negated:
+            return " ".join(run + [part])
+        run = []
+    return None
+
+
+def noun_opener(phrase: str, emotion_key: str, text: str, turn: int) -> str:
+    """A line of ours around the user's noun phrase; the joining word fits what it names."""
+    head = phrase.split()[-1].removesuffix("들").removesuffix("님")
+    if any(k in text for k in _GRIEF_TOPIC):
+        joined = f"{phrase} 생각에"
+    elif _person(head):
+        joined = f"{phrase} 일로"
+    else:
+        joined = f"{phrase} 때문에"
+    bank = NOUN_OPENERS.get(emotion_key, NOUN_OPENERS[""])
+    return bank[(zlib.crc32(text.encode("utf-8")) + turn) % len(bank)].format(N=joined)
+
+
+def advice_lines(topic: str | None) -> list[str]:
+    return ADVICE.get(topic or "", []) + ADVICE[""]
+
+
+def follow_ups(phrase: str) -> list[str]:
+    return [f.format(N=phrase) for f in FOLLOW_UPS]
