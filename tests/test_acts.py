@@ -70,16 +70,22 @@ def test_a_misread_act_never_answers_pain_with_a_stock_reply(tmp_path):
 
 
 def test_heads_on_the_held_out_split():
-    """The `test` split of data/emotion_acts.tsv is never trained on. Before the character
-    n-grams (and the lexicon weights for emotion) beside the embedding: acts 76.8%, emotion 63.6%
-    with 6 distress lines read as 중립."""
+    """The `test` split of data/emotion_acts.tsv is never trained on; each writer's part is scored
+    on its own. First writer (`ea`), before the character n-grams (and the lexicon weights for
+    emotion) beside the embedding: acts 76.8%, emotion 63.6% with 6 distress lines read as 중립.
+    Second writer (`e6`, added 2026-12-02, many misleading surfaces: calm bad news, "ㅋㅋ" on sad
+    facts): measured acts 82.3%, emotion 67.6%, 17 distress lines read as 중립 (open; floors only)."""
     from serving.acts.data import read_rows
     from serving.emotion import classify
 
     test = [r for r in read_rows() if r["split"] == "test"]
-    acts = sum(classify_act(r["text"]).act == r["act"] for r in test) / len(test)
-    emotions = [classify(r["text"]).label for r in test]
-    emotion = sum(p == r["emotion"] for p, r in zip(emotions, test)) / len(test)
-    distress_neutral = sum(p == "중립" for p, r in zip(emotions, test) if r["emotion"] not in ("중립", "기쁨"))
-    assert acts >= 0.83 and emotion >= 0.67 and distress_neutral <= 5, (acts, emotion, distress_neutral)
+    floors = {"ea": (0.83, 0.67, 5), "e6": (0.80, 0.65, 20)}
+    for writer, (min_acts, min_emotion, max_distress_neutral) in floors.items():
+        rows = [r for r in test if r["id"].startswith(writer)]
+        acts = sum(classify_act(r["text"]).act == r["act"] for r in rows) / len(rows)
+        emotions = [classify(r["text"]).label for r in rows]
+        emotion = sum(p == r["emotion"] for p, r in zip(emotions, rows)) / len(rows)
+        distress_neutral = sum(p == "중립" for p, r in zip(emotions, rows) if r["emotion"] not in ("중립", "기쁨"))
+        assert acts >= min_acts and emotion >= min_emotion and distress_neutral <= max_distress_neutral, \
+            (writer, acts, emotion, distress_neutral)
     assert classify_act("요즘 회사 일이 너무 많아서 힘들어요").act == "venting"
