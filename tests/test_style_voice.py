@@ -151,7 +151,7 @@ def test_preview_file_prints_one_line_per_input_line_and_json_trace(tmp_path, ca
     source.write_text("어떤 생각이 드셨어요? 제가 끝까지 들을게요.\n\n정말 잘하고 있어요.\n", encoding="utf-8")
     assert main(["personas", "preview", "naruto", "--file", str(source)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines == ["어떤 생각이 들었냐니깐? 내가 끝까지 들을게!", "", "진짜 잘하고 있다니깐!"]
+    assert lines == ["어떤 생각이 들었어? 내가 끝까지 들을게!", "", "진짜 잘하고 있다니깐!"]  # questions stay questions
     assert main(["personas", "preview", "naruto", "--file", str(source), "--json"]) == 0
     records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(records) == 3 and records[2]["output"] == "진짜 잘하고 있다니깐!"

@@ -96,7 +96,9 @@ def _voice(persona_json: str, own_punctuation: bool) -> Voice:
         if not statement_tails:
             statement_tails = tuple((t, r) for t, r in tails.get("statement", {}).items()
                                     if t in allowed_statement and t not in exclude and r >= 0.02)
-        asked = {_ASKING.get(t, t): r for t, r in tails.get("question", {}).items()}  # 다니깐? is 냐니깐
+        # An insisting "-냐니깐?" turns a caring question into an impatient re-ask (blind review,
+        # 2026-12-02: on a safety question too), so mined 다니깐? tails are not used on questions.
+        asked = {t: r for t, r in tails.get("question", {}).items() if t not in _ASKING}
         question_tails = tuple((t, r) for t, r in asked.items()
                                if t in allowed_question and t not in exclude and r >= 0.02)
         sources["tails"] = "mined"
