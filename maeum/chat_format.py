@@ -124,19 +124,27 @@ def _jinja_literal(text: str) -> str:
 # The system prompt is baked in as the default so a tokenizer saved with this template
 # (and a vLLM server using it) behaves the same when a client sends no system message.
 # `default_system` (a render variable maeum passes for `system_prompt: null`) replaces it; an
-# empty system text renders no system part at all.
-EEVE_TEMPLATE = (
-    "{{ bos_token }}"
+# empty system text renders no system part at all. Shared by the templates, with the role check
+# inside their message loops.
+_SYSTEM_MESSAGE = (
     "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}"
     "{% set system_message = messages[0]['content'] %}"
     "{% else %}{% set loop_messages = messages %}" + "{% set system_message = default_system if default_system "
     "is defined else " + _jinja_literal(COUNSELLOR_SYSTEM_PROMPT) + " %}"
     "{% endif %}"
-    "{{ system_message }}"
-    "{% for message in loop_messages %}"
+)
+_ALTERNATION_CHECK = (
     "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
     "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}"
     "{% endif %}"
+)
+
+EEVE_TEMPLATE = (
+    "{{ bos_token }}"
+    + _SYSTEM_MESSAGE +
+    "{{ system_message }}"
+    "{% for message in loop_messages %}"
+    + _ALTERNATION_CHECK +
     "{% if message['role'] == 'user' %}{{ ('\\n' if (system_message or not loop.first) else '') + 'Human: ' "
     "+ message['content'] }}"
     "{% else %}{{ '\\nAssistant:\\n' + message['content'] + eos_token }}{% endif %}"
@@ -145,20 +153,29 @@ EEVE_TEMPLATE = (
 )
 
 KULLM3_TEMPLATE = (
-    "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}"
-    "{% set system_message = messages[0]['content'] %}"
-    "{% else %}{% set loop_messages = messages %}" + "{% set system_message = default_system if default_system "
-    "is defined else " + _jinja_literal(COUNSELLOR_SYSTEM_PROMPT) + " %}"
-    "{% endif %}"
+    _SYSTEM_MESSAGE +
     "{% for message in loop_messages %}"
-    "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
-    "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}"
-    "{% endif %}"
+    + _ALTERNATION_CHECK +
     "{% if loop.index0 == 0 and system_message %}{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' "
     "+ message['content'] %}{% else %}{% set content = message['content'] %}{% endif %}"
     "{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}"
     "{% else %}{{ ' ' + content.strip() + ' ' + eos_token }}{% endif %}"
     "{% endfor %}"
+)
+
+# Google's Gemma 3 turn markup (its chat_template: the system text opens the first user turn;
+# the assistant's role is "model"). The base model's GGUF carries no template, so it is defined here.
+GEMMA_TEMPLATE = (
+    "{{ bos_token }}"
+    + _SYSTEM_MESSAGE +
+    "{% for message in loop_messages %}"
+    + _ALTERNATION_CHECK +
+    "{% if loop.index0 == 0 and system_message %}{% set content = system_message + '\\n\\n' + message['content'] %}"
+    "{% else %}{% set content = message['content'] %}{% endif %}"
+    "{% set role = 'model' if message['role'] == 'assistant' else 'user' %}"
+    "{{ '<start_of_turn>' + role + '\\n' + (content | trim) + '<end_of_turn>\\n' }}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
 )
 
 
@@ -179,6 +196,7 @@ FORMATS: dict[str, ChatFormat] = {
                        native_system_prompt=EEVE_NATIVE_SYSTEM_PROMPT),
     "kullm3": ChatFormat("kullm3", KULLM3_TEMPLATE, "<s>", "</s>", ("</s>", "[INST]"),
                          native_system_prompt=KULLM3_NATIVE_SYSTEM_PROMPT),
+    "gemma": ChatFormat("gemma", GEMMA_TEMPLATE, "<bos>", "<end_of_turn>", ("<end_of_turn>", "<start_of_turn>")),
     "auto": ChatFormat("auto", None, strict_alternation=False),
 }
 
@@ -199,6 +217,8 @@ def format_for_model(model_name_or_path: str) -> str:
         return "eeve"
     if "kullm" in lowered:
         return "kullm3"
+    if "gemma" in lowered:
+        return "gemma"
     return "auto"
 
 
@@ -267,12 +287,31 @@ def check_tokenizer(tokenizer, fmt: str | ChatFormat) -> None:
             )
 
 
+def _template_end_of_turn(tokenizer) -> list[int]:
+    """`auto`: the special token the tokenizer's own template writes right after an assistant reply
+    (Gemma's <end_of_turn>, ChatML's <|im_end|>), which is often not the tokenizer's eos token."""
+    marker = "MAEUM_REPLY_END"
+    try:
+        text = tokenizer.apply_chat_template([{"role": "user", "content": "hi"},
+                                              {"role": "assistant", "content": marker}], tokenize=False)
+    except Exception:  # a template that refuses this shape: nothing to learn from it
+        return []
+    if not isinstance(text, str) or marker not in text:
+        return []
+    after = _encode(tokenizer, text.split(marker, 1)[1])
+    added = getattr(tokenizer, "added_tokens_decoder", {}) or {}
+    special = set(tokenizer.all_special_ids) | {i for i, token in added.items() if getattr(token, "special", False)}
+    return after[:1] if after and after[0] in special else []
+
+
 def eos_token_ids(tokenizer, fmt: str | ChatFormat) -> list[int]:
     """Token ids that end an assistant turn in `fmt` (for generate's eos_token_id)."""
     fmt = get_format(fmt)
     ids = []
     if fmt.eos_token:
         ids += _encode(tokenizer, fmt.eos_token)
+    elif fmt.template is None and getattr(tokenizer, "chat_template", None):
+        ids += _template_end_of_turn(tokenizer)
     if tokenizer.eos_token_id is not None and tokenizer.eos_token_id not in ids:
         ids.append(tokenizer.eos_token_id)
     return ids

@@ -67,7 +67,7 @@ def register(groups) -> None:
 
     template = groups.command("chat-template", "print a chat format's Jinja template (for vllm --chat-template)",
                               _chat_template, group="data")
-    template.add_argument("--format", default="eeve", help="eeve | kullm3")
+    template.add_argument("--format", default="eeve", help="eeve | kullm3 | gemma")
     template.add_argument("--out", help="file to write (default: stdout)")
 
 

@@ -87,7 +87,7 @@ class ServingSettings(_Section):
     # transformers generator
     model_name_or_path: str | None = None
     adapter_path: str | None = None  # a LoRA adapter folder (SFT or DPO output)
-    chat_format: str | None = None  # eeve | kullm3 | auto; None: implied by the model id
+    chat_format: str | None = None  # eeve | kullm3 | gemma | auto; None: implied by the model id
     load_in_4bit: bool = False  # CUDA only (bitsandbytes NF4)
     device: str | None = None  # None: cuda when available, else cpu
     sampling: SamplingSettings = Field(default_factory=SamplingSettings)

@@ -110,6 +110,33 @@ def test_tokenizer_carries_the_same_template_and_eos(tiny_tokenizer):
     assert eos_token_ids(tiny_tokenizer, "eeve")[0] == im_end
 
 
+def test_auto_stops_at_the_templates_end_of_turn_not_only_eos(tiny_tokenizer):
+    # A base model's tokenizer (Gemma 3): eos is <eos>, but its template ends a reply with
+    # <end_of_turn>. `auto` must stop there too, or chat runs on past the end of the reply.
+    import copy
+
+    tok = copy.deepcopy(tiny_tokenizer)
+    tok.eos_token = "</s>"
+    tok.chat_template = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+                         "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+    im_end, eos = tok.convert_tokens_to_ids("<|im_end|>"), tok.convert_tokens_to_ids("</s>")
+    assert eos_token_ids(tok, "auto") == [im_end, eos]
+    tok.chat_template = "{% for m in messages %}{{ m['content'] }}{% endfor %}"  # no end token: eos only
+    assert eos_token_ids(tok, "auto") == [eos]
+
+
+def test_gemma_format_is_gemma3s_own_turn_layout():
+    # Gemma 3's chat_template: <bos>, the system text opens the first user turn, the assistant is "model".
+    messages = [{"role": "system", "content": "짧게 답하세요."}, {"role": "user", "content": "안녕 "},
+                {"role": "assistant", "content": "안녕하세요!"}, {"role": "user", "content": "잘 자"}]
+    assert render_text(messages, "gemma", add_generation_prompt=True) == (
+        "<bos><start_of_turn>user\n짧게 답하세요.\n\n안녕<end_of_turn>\n"
+        "<start_of_turn>model\n안녕하세요!<end_of_turn>\n"
+        "<start_of_turn>user\n잘 자<end_of_turn>\n<start_of_turn>model\n")
+    assert render_text(messages[1:2], "gemma", no_system=True) == "<bos><start_of_turn>user\n안녕<end_of_turn>\n"
+    assert format_for_model("/root/.cache/maeum/gemma3-270m") == "gemma"
+
+
 def test_format_for_model_ids():
     assert format_for_model("yanolja/EEVE-Korean-Instruct-10.8B-v1.0") == "eeve"
     assert format_for_model("nlpai-lab/KULLM3") == "kullm3"

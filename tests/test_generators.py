@@ -306,6 +306,21 @@ def test_transformers_closing_the_stream_stops_generation(tiny_models):
     assert time.perf_counter() - started < 10
 
 
+def test_transformers_close_stops_a_stream_left_open(tiny_models):
+    # A reply cut at the deadline abandons its stream without closing it; `maeum chat` then
+    # closes the pipeline and exits. close() must end generation first (a daemon thread left
+    # inside torch at exit aborted the process: "terminate called without an active exception").
+    from serving.generators.transformers_gen import TransformersGenerator, wait_idle
+
+    g = TransformersGenerator(str(tiny_models["llama"]), chat_format="eeve", temperature=1.0, top_p=1.0,
+                              max_new_tokens=1500, repetition_penalty=1.0, device="cpu")
+    g.eos_ids = [g.pad_id]  # keep it talking: only the cancel can end it early
+    stream = g.stream(_request("이야기를 길게 해 주세요"))
+    next(stream)  # generation runs on; the stream is neither read nor closed again
+    g.close()
+    assert wait_idle(g, timeout=0.5)
+
+
 def test_transformers_prompt_too_long_is_a_clear_error(tiny_generator):
     with pytest.raises(GenerationError) as info:
         list(tiny_generator.stream(_request("뷁" * 2000)))

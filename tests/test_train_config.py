@@ -275,3 +275,15 @@ def test_dpo_beta_comment_cites_the_recipe_correctly(name):
     assert not re.search(r"(handbook|Zephyr)[^.;]*\(beta 0\.1", header)
     assert "config_qlora.yaml" in header and "beta 0.01" in header and "Rafailov" in header
     assert yaml.safe_load(text)["beta"] == 0.1
+
+
+def test_model_path_under_home_is_expanded_before_loading(tiny_models, monkeypatch):
+    """`model_name_or_path: ~/.cache/maeum/gemma3-270m` (gemma3_sft.yaml) passes the folder check,
+    so loading must expand it too; transformers alone takes `~/...` for a hub id and fails."""
+    from training.modeling import load_tokenizer, resolve_model_path
+
+    tokenizer_dir = Path(tiny_models["tokenizer"])
+    monkeypatch.setenv("HOME", str(tokenizer_dir.parent))
+    path = resolve_model_path(f"~/{tokenizer_dir.name}")
+    assert path == str(tokenizer_dir)
+    assert load_tokenizer(path, "eeve").chat_template

@@ -61,7 +61,7 @@ def register(groups) -> None:
     prefs.add_argument("--data", default="data/seed_preferences.jsonl", help="preference pairs (JSONL etc.)")
     prefs.add_argument("--heldout-from", metavar="RUN_DIR",
                        help="keep only the pairs a DPO run held out (its data_split.json)")
-    prefs.add_argument("--chat-format", help="eeve, kullm3 or auto (default: implied by --model)")
+    prefs.add_argument("--chat-format", help="eeve, kullm3, gemma or auto (default: implied by --model)")
     prefs.add_argument("--no-base", action="store_true", help="skip the base model row")
     prefs.add_argument("--max-pairs", type=int, help="evaluate at most this many pairs")
     prefs.add_argument("--batch-size", type=int, default=8)
@@ -81,7 +81,7 @@ def register(groups) -> None:
                      help="adapter to compare (repeatable); the base model is included unless --no-base")
     gen.add_argument("--prompts", help="JSONL of {id, messages} (default: the built-in counselling prompt set)")
     gen.add_argument("--output", required=True, help="JSONL file to write (one row per prompt and stage)")
-    gen.add_argument("--chat-format", help="eeve, kullm3 or auto (default: implied by --model)")
+    gen.add_argument("--chat-format", help="eeve, kullm3, gemma or auto (default: implied by --model)")
     gen.add_argument("--no-base", action="store_true", help="skip the base model")
     gen.add_argument("--max-new-tokens", type=int, default=200)
     gen.add_argument("--sample", action="store_true", help="sample (temperature 0.7, top-p 0.9) instead of greedy")

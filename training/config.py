@@ -50,7 +50,7 @@ class SFTDataArguments:
     test_split_size: float = field(default=0.1, metadata={
         "help": "Fraction (<1) or number (>=1) of training rows held out for evaluation; 0 disables evaluation."})
     chat_format: str | None = field(default=None, metadata={
-        "help": "maeum.chat_format format: eeve, kullm3 or auto. Unset: implied by model_name_or_path."})
+        "help": "maeum.chat_format format: eeve, kullm3, gemma or auto. Unset: implied by model_name_or_path."})
     system_prompt: str | None = field(default=COUNSELLOR_SYSTEM_PROMPT, metadata={
         "help": "System prompt added to conversations that have none: text; `native` for the base model's own "
                 "trained prompt (EEVE's, KULLM3's); null for no system prompt at all."})
@@ -475,7 +475,7 @@ def load_config(kind: str, config_path: str | Path | None, overrides: list[str] 
         raise ConfigError("output_dir is not set (in the config file or as --output_dir)")
     if parts[args_cls].get("chat_template_path"):
         raise ConfigError("chat_template_path is not used by maeum: the chat format comes from `chat_format` "
-                          "(eeve, kullm3, auto) so training and serving share one template")
+                          "(eeve, kullm3, gemma, auto) so training and serving share one template")
     args = _build(args_cls, parts[args_cls], "training", where)
     return TrainingSetup(kind=kind, args=args, model=model, data=data,
                          config_path=str(config_path) if config_path else None, user_keys=values, notes=notes)

@@ -55,8 +55,11 @@ def tiny_model_dir() -> Path:
 
 
 def resolve_model_path(name: str) -> str:
-    """A local folder for `name`: the tiny model's for it and for the random models (their tokenizer)."""
-    return str(tiny_model_dir()) if name == TINY_MODEL_ID or is_random_model(name) else name
+    """A local folder for `name`: the tiny model's for it and for the random models (their tokenizer);
+    `~/...` expanded (transformers would take it for a hub id)."""
+    if name == TINY_MODEL_ID or is_random_model(name):
+        return str(tiny_model_dir())
+    return os.path.expanduser(name) if name.startswith("~") else name
 
 
 def load_tokenizer(model_path: str, fmt: str, *, revision: str | None = None, trust_remote_code: bool = False):

@@ -87,6 +87,7 @@ class TransformersGenerator(BaseGenerator):
         self.max_new_tokens = max_new_tokens
         self.queue_timeout = queue_timeout
         self._lock = threading.Lock()  # one generate() at a time on this model
+        self._in_flight: dict[threading.Thread, threading.Event] = {}  # generate threads and their cancel flags
         logger.info("transformers generator: %s%s on %s (%s format)", model_name_or_path,
                     f" + {adapter_path}" if adapter_path else "", device, self.format.name)
 
@@ -185,6 +186,7 @@ class TransformersGenerator(BaseGenerator):
         except BaseException:
             self._lock.release()
             raise
+        self._in_flight[thread] = cancel
         try:
             for piece in streamer:
                 if failure:
@@ -194,10 +196,19 @@ class TransformersGenerator(BaseGenerator):
         finally:
             cancel.set()  # no-op when generation already ended; stops it when the reader left early
             thread.join(timeout=60)
+            self._in_flight.pop(thread, None)
         if failure:
             exc = failure[0]
             logger.error("generation failed: %r", exc)
             raise GenerationError(f"generation failed: {exc!r}") from exc
+
+    def close(self) -> None:
+        """Stop and wait for generation still running: a reply cut at the deadline leaves its stream
+        unclosed until the next piece, and a daemon thread inside torch at exit aborts the process."""
+        for thread, cancel in list(self._in_flight.items()):
+            cancel.set()
+            thread.join(timeout=60)
+            self._in_flight.pop(thread, None)
 
 
 def wait_idle(generator: TransformersGenerator, timeout: float = 10.0) -> bool:
