@@ -8,6 +8,7 @@ The screenshot goes to $MAEUM_TEST_ARTIFACTS or tests/artifacts/ (ignored by git
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sqlite3
 import subprocess
@@ -154,6 +155,7 @@ def test_chat_in_a_real_browser(served_app):
 
 # --- stop, screens, phone --------------------------------------------------------------------
 STOP_AFTER_MS = (0, 150, 400, 900, 1500)
+STOPPED_TEXT = re.compile("멈췄어요")  # "⏹️ 답변을 여기서 멈췄어요." or "답변이 중간에 멈췄어요."
 CRISIS_MESSAGE = "요즘 너무 힘들어서 그냥 죽고 싶다는 생각만 들어요."
 
 
@@ -191,7 +193,6 @@ def test_stop_always_lands_somewhere_safe(served_app):
             page = browser.new_page(viewport={"width": 1280, "height": 1000}, locale="ko-KR")
             chat = _sign_in(page, url, "멈춤시험")
             messages = page.get_by_test_id("stChatMessage")
-            blanked: list[int] = []  # stops after which the main area was not redrawn
             for number, delay in enumerate(STOP_AFTER_MS, start=1):
                 text = f"{number}번째 이야기예요. 요즘 마음이 좀 복잡해요."
                 chat.fill(text)
@@ -205,12 +206,17 @@ def test_stop_always_lands_somewhere_safe(served_app):
                     except Exception:  # noqa: BLE001 — the run ended first: nothing to stop
                         pass
                 _settled(page)
-                page.screenshot(path=str(artifacts_dir() / f"app_stop_{delay}ms.png"))
-                # the input box is always there and usable; the header should be too (see below)
+                # a stop at any moment lands on a whole page: header, input, this message, and
+                # under it either the reply (the run ended first) or the stopped text with 다시 시도
+                expect(page.get_by_text("이야기하기").first).to_be_visible(timeout=30_000)
                 expect(chat).to_be_visible()
-                expect(chat).to_be_enabled()
-                if not page.get_by_text("이야기하기").first.is_visible():
-                    blanked.append(delay)
+                expect(chat).to_be_enabled(timeout=30_000)
+                sent = messages.filter(has_text=f"{number}번째 이야기예요.")
+                expect(sent).to_have_count(1, timeout=30_000)
+                answer = messages.last
+                expect(answer.get_by_text(STOPPED_TEXT).or_(answer.get_by_role("button", name="다시 답변"))
+                       .first).to_be_visible(timeout=30_000)
+                page.screenshot(path=str(artifacts_dir() / f"app_stop_{delay}ms.png"))
             # one more normal message gets a full reply, and the run that draws it shows every
             # message sent before, each answered or marked as stopped with 다시 시도
             chat.fill("마지막으로 하나만 더 물어봐도 될까요?")
@@ -227,10 +233,6 @@ def test_stop_always_lands_somewhere_safe(served_app):
         stored = [row[0] for row in db.execute("SELECT user_text FROM turns ORDER BY id")]
     assert [t for t in stored if "번째 이야기예요" in t] == \
         [f"{n}번째 이야기예요. 요즘 마음이 좀 복잡해요." for n in range(1, len(STOP_AFTER_MS) + 1)]
-    if blanked:
-        # Known and open (issue 14): on a loaded 2-core machine a stop can still leave only the
-        # input box until the next message redraws the page; nothing is lost (asserted above).
-        pytest.xfail(f"main area not redrawn after a stop at {blanked} ms")
 
 
 def test_screens_people_see(served_app):

@@ -13,6 +13,8 @@ from serving.app.text import clock, emotion_info, escape_markdown, josa
 
 log = logging.getLogger("maeum.app")
 
+CHAT_INPUT = "maeum_chat_input"  # the chat input's widget key
+SUBMITTED = "maeum_submitted"  # the message sent, until a run has stored it
 STOPPED = "maeum_stopped_text"  # turn id -> what was on screen when the reply stopped
 GENERIC_ERROR = "답변을 만드는 중에 문제가 생겼어요. 잠시 후 다시 시도해 주세요."
 UNSAVED = "메시지를 저장하지 못해서 보내지 못했어요. 적은 글은 아래에 그대로 있어요. 잠시 후 다시 보내 주세요."
@@ -231,9 +233,24 @@ class Pending:
         yield from self.events
 
 
-def accept(pipeline, user_id: int, persona, text: str) -> Pending | None:
+def keep_submitted() -> None:
+    """on_submit of the chat input: runs before the script body, where no stop can interrupt,
+    so a run stopped before it reached accept() leaves the message here for the next run."""
+    value = st.session_state.get(CHAT_INPUT)
+    text = getattr(value, "text", value)
+    if isinstance(text, str):
+        st.session_state[SUBMITTED] = text
+
+
+def take_submitted() -> str | None:
+    return st.session_state.pop(SUBMITTED, None)
+
+
+def accept(pipeline, user_id: int, persona, text: str, *, stop_at_once: bool = False) -> Pending | None:
     """Store the message now, before anything is drawn: a stop clicked while the page is
-    still drawing can then cut the reply short but never loses what the user wrote."""
+    still drawing can then cut the reply short but never loses what the user wrote.
+    `stop_at_once`: the user already pressed stop (the run carrying this message was cut
+    before it got here): store the message, and leave its reply stopped (다시 시도)."""
     if not text.strip():
         return None  # nothing to say yet: no empty conversation, no empty turn
     conversation_id = st.session_state.get(rt.CONVERSATION)
@@ -251,6 +268,9 @@ def accept(pipeline, user_id: int, persona, text: str) -> Pending | None:
         _keep_unsent(text)  # the database did not take it: shown with 다시 보내기, nothing lost
         return None
     st.session_state.pop(rt.UNSENT, None)
+    if stop_at_once:
+        events.close()
+        return None
     return Pending(text, events, first)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from serving.app import auth, chat, mood, safety_ui, sidebar
+from serving.app import after_stop, auth, chat, mood, safety_ui, sidebar
 from serving.app import runtime as rt
 from serving.app.text import escape_markdown, josa
 
@@ -52,6 +52,7 @@ def header(settings, persona, store, personas) -> None:
 
 
 def main() -> None:
+    after_stop.install()  # once per process: a stop ends on a freshly drawn page
     _page_config()
     try:
         settings = rt.get_settings()
@@ -72,13 +73,16 @@ def main() -> None:
         return
 
     # The input comes first in the script (it is pinned to the bottom of the page anyway),
-    # and a new message is stored before anything else is drawn: a stop or a rerun that
-    # cuts this run short leaves the input on the page and loses no message.
+    # and a new message is stored before anything else is drawn. Its on_submit keeps the
+    # message in the session before the run starts: a run stopped before this point leaves
+    # it to the next run (the redraw after a stop), which stores it with its reply stopped.
     chosen = rt.persona_or_default(personas, st.session_state.get(rt.PERSONA))
     text = st.chat_input(f"{chosen.name}에게 마음을 이야기해 보세요",
-                         max_chars=settings.max_message_chars, key="maeum_chat_input",
-                         submit_mode="stop")
-    pending = chat.accept(pipeline, user_id, chosen, text) if text else None
+                         max_chars=settings.max_message_chars, key=chat.CHAT_INPUT,
+                         submit_mode="stop", on_submit=chat.keep_submitted)
+    submitted = chat.take_submitted()
+    stop_at_once = st.session_state.pop(after_stop.STOP_AT_ONCE, False) or (submitted is not None and text is None)
+    pending = chat.accept(pipeline, user_id, chosen, submitted, stop_at_once=stop_at_once) if submitted else None
     rt.show_flash()
     conversations = list(store.list_conversations(user_id))
     conversation_id = st.session_state.get(rt.CONVERSATION)
