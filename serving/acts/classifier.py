@@ -70,7 +70,10 @@ def _train_head(rows, use_cache: bool):
     from serving.semantic.heads import train_or_load_head
 
     texts, labels = [r["text"] for r in rows], [r["act"] for r in rows]
-    features = act_features(cached_embeddings(texts, namespace="acts", use_cache=use_cache), texts)
+
+    def features():  # only when the head is not on disk yet (the n-grams of 1k rows cost ~0.7 s)
+        return act_features(cached_embeddings(texts, namespace="acts", use_cache=use_cache), texts)
+
     return train_or_load_head(f"acts-{VERSION}", texts, labels, features=features, encoder_name=get_encoder().name,
                               config=HeadConfig(l2=1e-4, steps=600), classes=ACTS, use_cache=use_cache)
 
@@ -80,3 +83,9 @@ _DEFAULT = ActClassifier()
 
 def classify_act(text: str) -> ActResult:
     return _DEFAULT.classify(text)
+
+
+def warm_up() -> None:
+    """Load (or train) the head now: messages a rule decides never touch it, so the first
+    other message would otherwise pay for it (0.9 s here)."""
+    _DEFAULT.head()

@@ -68,10 +68,16 @@ def warm_up(pipeline) -> dict[str, float]:
             pass
 
     def safety() -> None:
-        from serving.safety import assess, warm_up as warm_safety
+        from serving.safety import assess, check_reply, warm_up as warm_safety
 
         warm_safety()
         assess(WARM_TEXT)
+        check_reply(WARM_TEXT)  # the output check's rules are compiled on first use
+
+    def act() -> None:
+        from serving.acts.classifier import warm_up as warm_act
+
+        warm_act()
 
     def emotion() -> None:
         from serving.emotion import classify
@@ -102,6 +108,7 @@ def warm_up(pipeline) -> dict[str, float]:
     timed("encoder", encoder)
     timed("safety", safety)
     timed("emotion", emotion)
+    timed("act", act)
     timed("style", style)
     timed("generator", generator)
     timed("page", page)

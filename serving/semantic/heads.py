@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,10 +91,12 @@ class SoftmaxHead:
             return cls(json.loads(str(z["classes"])), z["weights"], z["bias"], float(z["temperature"]))
 
 
-def train_or_load_head(name: str, texts: Sequence[str], labels: Sequence[str], *, features: np.ndarray,
+def train_or_load_head(name: str, texts: Sequence[str], labels: Sequence[str], *,
+                       features: np.ndarray | Callable[[], np.ndarray],
                        encoder_name: str, config: HeadConfig | None = None,
                        classes: Sequence[str] | None = None, use_cache: bool = True) -> SoftmaxHead:
-    """The head for this exact data and config: from `<cache>/heads/` or trained (and saved)."""
+    """The head for this exact data and config: from `<cache>/heads/` or trained (and saved).
+    `features` may be a function, called only when the head has to be trained."""
     config = config or HeadConfig()
     digest = hashlib.sha256(json.dumps([encoder_name, config.__dict__, list(classes or [])]).encode())
     for text, label in zip(texts, labels):
@@ -105,6 +107,8 @@ def train_or_load_head(name: str, texts: Sequence[str], labels: Sequence[str], *
             return SoftmaxHead.load(file)
         except (OSError, ValueError, KeyError) as exc:
             logger.warning("ignoring a damaged head %s (%s)", file, exc)
+    if callable(features):
+        features = features()
     head = SoftmaxHead.fit(features, labels, config, classes)
     if use_cache:
         try:
