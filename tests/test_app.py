@@ -371,3 +371,19 @@ def test_blank_message_creates_nothing(shared_env):
     send(at, "   \n  ")
     assert at.session_state.get(rt.CONVERSATION) is None
     assert store_for(shared_env).list_conversations(user_id(shared_env, "빈칸")) == []
+
+
+def test_the_server_builds_the_pipeline_before_the_first_page_view(own_db, monkeypatch):
+    """What `maeum ui` starts before Streamlit (serve.prebuild) is the very pipeline the first
+    page view uses: built once, not again by the script."""
+    from serving.app import serve
+
+    builds = []
+    real = rt._build_pipeline
+    monkeypatch.setattr(rt, "_build_pipeline", lambda settings, store: builds.append(1) or real(settings, store))
+    serve.prebuild()
+    settings = rt.load_settings()
+    rt._pipeline_future(rt._settings_key(settings), settings).result(timeout=TIMEOUT)
+    assert builds == [1]
+    at = login(new_app(), "미리온손님")
+    assert at.chat_input and builds == [1]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 
-from serving.app import APP_SCRIPT, app_environment, streamlit_command
+from serving.app import APP_SCRIPT, app_environment, server_command, streamlit_command
 
 
 def _args(**kw):
@@ -25,6 +26,22 @@ def test_command_runs_the_app_script_with_server_flags():
     assert flags["server.fileWatcherType"] == "none"
     assert flags["server.port"] == "8765"
     assert flags["server.address"] == "127.0.0.1"  # not open to the network unless asked
+
+
+def test_maeum_ui_runs_the_same_command_through_serve():
+    """`maeum ui` runs Streamlit inside `serving.app.serve` (which starts the build first)."""
+    command = server_command(_args(port=8765))
+    assert command[:5] == [sys.executable, "-m", "serving.app.serve", "run", str(APP_SCRIPT)]
+    assert command[5:] == streamlit_command(_args(port=8765))[5:]
+
+
+def test_serve_hands_its_arguments_to_streamlit(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": ":".join(sys.path),
+           "MAEUM_DATABASE_URL": f"sqlite:///{tmp_path / 'serve.db'}", "MAEUM_GENERATOR": "offline"}
+    done = subprocess.run([sys.executable, "-m", "serving.app.serve", "version"], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("Streamlit, version")
 
 
 def test_address_option_and_defaults(monkeypatch):

@@ -98,6 +98,12 @@ def streamlit_command(args: argparse.Namespace | None = None) -> list[str]:
             *[f"--{key}={value}" for key, value in flags.items()]]
 
 
+def server_command(args: argparse.Namespace | None = None) -> list[str]:
+    """What `maeum ui` runs: `streamlit_command`'s arguments through `serving.app.serve`,
+    which starts building the pipeline in the server process before Streamlit starts."""
+    return [sys.executable, "-m", "serving.app.serve", *streamlit_command(args)[3:]]
+
+
 def check_options(args: argparse.Namespace | None = None) -> None:
     """Fail on the terminal, before the server starts, on options that cannot work."""
     from maeum.errors import MaeumError
@@ -125,7 +131,7 @@ def launch(args: argparse.Namespace | None = None) -> int:
     Elsewhere it runs Streamlit as a child and returns its exit status.
     """
     check_options(args)
-    command = streamlit_command(args)
+    command = server_command(args)
     env = app_environment(args)
     host, port = address_and_port(args)
     shown = "localhost" if host in ("0.0.0.0", "::") else host
