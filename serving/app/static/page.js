@@ -63,7 +63,9 @@
     if (message.querySelector('[data-testid="stChatMessageAvatarUser"]')) return;
     if (message.querySelector(".maeum-copy")) return;
     const content = message.querySelector('[data-testid="stChatMessageContent"]');
-    const markdown = content && content.querySelector('[data-testid="stMarkdownContainer"]');
+    // the reply's own text: not a caption (times, "답변이 중간에 멈췄어요.") or an error box
+    const markdown = content && Array.from(content.querySelectorAll('[data-testid="stMarkdownContainer"]'))
+      .find((el) => !el.closest('[data-testid="stCaptionContainer"],[data-testid="stAlert"],[data-testid="stAlertContainer"]'));
     if (!markdown || !markdown.innerText.trim()) return;
     const button = document.createElement("button");
     button.type = "button";
