@@ -255,8 +255,11 @@ def _train_encoder_head(rows):
 
     texts = [r["text"] for r in rows]
     lexicon = EmotionClassifier(learned=False)
-    features = emotion_features(cached_embeddings(texts, namespace="emotion"), texts,
+
+    def features():  # only when the head is not on disk yet: Kiwi on 2k rows is most of a cold start
+        return emotion_features(cached_embeddings(texts, namespace="emotion"), texts,
                                 [lexicon.weights(t) for t in texts])
+
     return train_or_load_head(f"emotion-{FEATURES_VERSION}", texts, [r["label"] for r in rows], features=features,
                               encoder_name=get_encoder().name, config=HeadConfig(l2=1e-4, steps=600), classes=EMOTIONS)
 
