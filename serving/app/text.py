@@ -1,7 +1,7 @@
 """Showing untrusted text safely, and the small Korean labels the app uses.
 
 Everything a person or a model wrote is shown as text: user messages go through
-`st.text` (no Markdown, no HTML), and replies, which `st.write_stream` renders as
+`st.text` (no Markdown, no HTML), and replies, which the reply placeholder renders as
 Markdown, are escaped with `escape_markdown` first, so `**`, `~~`, `<b>`, `[link](...)`,
 `$math$` or `:red[...]` appear literally instead of changing the page.
 """
