@@ -94,8 +94,9 @@ def one_round(tree: Path, messages: int, hide: list[str] | None = None) -> dict:
                 before_cpu, before = cpu_seconds(proc.pid), time.perf_counter()
                 chat.fill(text)
                 chat.press("Enter")
+                # the message first: the last reply's 다시 답변 is still on the page until the run redraws
+                expect(page.get_by_test_id("stChatMessage").filter(has_text=text)).to_have_count(1, timeout=120_000)
                 expect(page.get_by_role("button", name="다시 답변")).to_have_count(1, timeout=120_000)
-                expect(page.get_by_test_id("stChatMessage").filter(has_text=text)).to_have_count(1)
                 page.wait_for_function(
                     "() => !document.querySelector('[data-testid=\"stChatInputStopButton\"]')", timeout=60_000)
                 walls.append(time.perf_counter() - before)

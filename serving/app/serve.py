@@ -30,7 +30,19 @@ def prebuild() -> None:
         log.warning("could not start building the pipeline before the first page view", exc_info=True)
 
 
+def _log_to_terminal() -> None:
+    """maeum's own INFO lines (the build's "chat pipeline ready in …") on the server's stderr;
+    Streamlit keeps its own loggers."""
+    logger = logging.getLogger("maeum")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _log_to_terminal()
     # Streamlit is imported here, before the thread starts, so the two threads never import
     # the same modules at once.
     from streamlit.web import cli
