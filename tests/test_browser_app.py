@@ -275,6 +275,15 @@ def test_screens_people_see(served_app):
             banner.scroll_into_view_if_needed()
             page.wait_for_timeout(300)
             page.screenshot(path=str(out / "app_crisis.png"))
+            # the ⋮ menu (Streamlit's own) reads in Korean too
+            page.get_by_test_id("stMainMenu").get_by_role("button").first.click()
+            listing = page.get_by_test_id("stMainMenuList")
+            expect(listing).to_be_visible(timeout=10_000)
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(out / "app_menu.png"))
+            shown = page.get_by_test_id("stMainMenuPopover").inner_text()
+            assert "인쇄하기" in shown and not re.search("[A-Za-z]{3,}", shown.replace("Streamlit", "")), shown
+            page.keyboard.press("Escape")
 
             phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="ko-KR",
                                      is_mobile=True, has_touch=True, device_scale_factor=2)

@@ -31,6 +31,16 @@
     "Stop": "멈추기",
     "Please wait...": "잠시만 기다려 주세요…",
     "Please wait…": "잠시만 기다려 주세요…",
+    // the ⋮ menu and its screen-recording dialog
+    "Print": "인쇄하기",
+    "Record screen": "화면 녹화하기",
+    "Stop recording": "녹화 멈추기",
+    "Made with Streamlit v": "만든 도구: Streamlit v",
+    "Record a screencast": "화면 녹화하기",
+    "This will record a video with the contents of your screen, so you can easily share what you're seeing with others.":
+      "화면에 보이는 내용을 동영상으로 녹화해서 다른 사람과 쉽게 나눌 수 있어요.",
+    "Also record audio": "소리도 함께 녹음하기",
+    "Start recording!": "녹화 시작하기",
   };
   const ATTRS = ["aria-label", "title", "placeholder"];
 
