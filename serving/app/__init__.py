@@ -1,6 +1,7 @@
 """The Streamlit app (`maeum ui`): chat with a persona, see the mood of a conversation.
 
-`launch(args)` turns the `maeum ui` options into a `streamlit run` command line and runs
+`launch(args)` turns the `maeum ui` options into a `streamlit run` command line (run through
+`serving.app.serve`, which starts the pipeline build first) and runs
 it. Settings reach the script through the environment (`MAEUM_*`, read by
 `ServingSettings`), so `streamlit run serving/app/main.py` with the same variables is the
 same app. Importing this package does not import Streamlit.
