@@ -80,6 +80,31 @@ def test_reflection_honours_whom_the_user_honours_and_nobody_else():
     assert reflect("잠을 잘 못 자요") == "잠을 잘 못 주무시는군요."
 
 
+@pytest.mark.parametrize("text", [
+    "항암 결과 나오는 날이 다음 주야 그날까지 어떻게 버티지",  # asks, with no "?"
+    "갑자기 퇴사 통보 받았는데 당장 뭐부터 챙겨야 돼요",
+    "하루 종일 오토바이 타니까 허리가 너무 아픈데 스트레칭 같은 거 추천해줘",  # a request
+    "연금만으로 생활이 될지 모르겠어요",  # "모르시는군요" would reproach
+    "나 혼자 다 함",  # chat shorthand: tense unknown
+    "부모님이 간호사면 좋은 직업이라고 자랑하시는데 그 기대 때문에 그만두겠단 말을 못 해",  # "그 기대" cut loose
+])
+def test_no_question_request_or_loose_fragment_is_said_back(text):
+    assert reflect(text, clause_only=True) is None and reflect(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "카드 긁었는데 한도 초과 떴어",  # the limit did it
+    "고양이가 갑자기 토를 계속 해 밤이라 동물병원도 다 닫았어",
+    "병원에서 이름을 불렀는데 못알아듣고 앉아있다가 간호사가 와서 깨웠어",
+    "평생 모은 돈 빌려준 동생이 나보고 욕심 많다고 하네",
+    "연락하면 늘 바쁘대 근데 다른 애들이랑은 잘 놀아",  # he plays with others, not the user
+    "발표하다가 목소리 갈라짐 ㅋㅋ 애들 다 웃었어 아 진짜",
+])
+def test_someone_elses_doing_gets_no_honorific(text):
+    said = reflect(text, clause_only=True)
+    assert said is None or not re.search(r"(시는군요|셨군요|시군요)$", said), said
+
+
 @pytest.mark.parametrize("text, want", [
     ("무료 상담이라고 해서 들어왔는데 요즘 너무 불안해요", None),  # a quotation is no cause ("무료 때문에")
     ("무료로 상담해 준다고 해서 왔는데 부모님 때문에 힘들어요", "부모님"),  # 때문에 names the cause

@@ -284,6 +284,33 @@ def _word_text(kiwi, word, text: str) -> str:
 # Endings of what the user saw or was told (evidential -더라, hearsay -대/-래), not of a statement.
 _REPORTED_EF = re.compile(r"^(더라|더군|던데|대|래|ᆫ대|는대|ᆫ다더|다더|라더)")
 
+_REPORTED_TAIL = re.compile(r"(카더라|카드라|드라|더라|대|래)\W*$")
+# Question words: a line with one asks, whatever its ending ("어떻게 버티지", "뭐부터 챙겨야 돼요").
+_ASKING = {"어떻게", "어떻", "어떡", "어떡하", "왜", "뭐", "뭘", "무엇", "어디", "언제", "누가", "무슨", "몇", "얼마", "어느"}
+
+
+def final_clause_words(words) -> list[list]:
+    """The words of the last clause before the predicate word (after the last connective ending)."""
+    out: list[list] = []
+    for w in reversed(words[:-1]):
+        if w[-1].tag == "EC":
+            break
+        out.insert(0, w)
+    return out
+
+
+def _asks_or_requests(last, core) -> bool:
+    """An ending that asks ("되나", "버티지"), a request ("해 줘"), or 모르겠다 (said back as
+    "모르시는군요" it reads as a reproach)."""
+    ef = last[-1].form if last[-1].tag == "EF" else ""
+    past = any(t.tag == "EP" and t.form in ("었", "았", "였", "ᆻ") for t in last)
+    if ef in ("나", "지", "려나", "ᆯ까", "을까", "을래", "ᆯ래", "자"):
+        return True
+    if core and core[-1].form == "주" and not past:
+        return True
+    return bool(core) and core[-1].form == "모르" and any(t.tag == "EP" and t.form == "겠" for t in last)
+
+
 _LEAD_FILLERS = {"요즘", "오늘", "그냥", "진짜", "정말", "솔직히", "근데", "사실", "이제", "요새", "그리고", "아"}
 
 
@@ -292,12 +319,23 @@ def _statement(kiwi, sentence):
     tokens = [t for t in sentence.tokens if not t.tag.startswith(("SF", "SW", "SS", "SE", "SO", "W_"))]
     if not tokens or tokens[-1].tag != "EF" or question_tokens(tokens, sentence.text):
         return None
-    if _REPORTED_EF.match(tokens[-1].form):  # "약속을 잡았더라고요", "험담을 하고 다녔대요": said back,
-        return None  # it would turn what the user saw or heard into the user's own doing or a fact
+    if _REPORTED_EF.match(tokens[-1].form) or _REPORTED_TAIL.search(sentence.text):
+        return None  # "약속을 잡았더라고요", "험담을 하고 다녔대요": said back, what the user saw or
+        # heard would become the user's own doing or a fact of ours
+    if tokens[-1].form in ("ᆷ", "음"):  # "나 혼자 다 함": chat shorthand, its tense unknown
+        return None
     words = _words(tokens)
+    # a run-on chat line ("... 박아부렀어 얼굴을 못 들고 다니겄어"): only its last sentence
+    start = max((i + 1 for i, w in enumerate(words[:-1]) if w[-1].tag == "EF"), default=0)
+    if start and any(t.tag == "JKS" for w in words[:start] for t in w):
+        return None  # "연락하면 늘 바쁘대 근데 다른 애들이랑은 잘 놀아": the doer was in the cut part
+    words = words[start:]
     last = words[-1]
     if not any(t.tag.startswith(_PRED) for t in last):
         return None
+    core = [t for t in last if t.tag not in ("EF", "EP")]
+    if any(t.form in _ASKING for w in words for t in w) or _asks_or_requests(last, core):
+        return None  # "뭐부터 챙겨야 돼요", "추천해줘", "모르겠어요": a question or a request, no statement
     while len(words) > 1 and all(t.tag.startswith(_LEAD_DROP) for t in words[0]):
         words = words[1:]
     return words
@@ -319,16 +357,16 @@ def _reflect(text: str, clause_only: bool) -> str | None:
 
     kiwi = get_kiwi()
     best = None
-    for sentence in kiwi.split_into_sents(text, return_tokens=True):
+    for index, sentence in enumerate(kiwi.split_into_sents(text, return_tokens=True)):
         words = _statement(kiwi, sentence)
         if words is None:
             continue
         has_content = any(t.tag in ("NNG", "NNP", "XR") or t.tag.startswith(("VA", "VV")) for w in words for t in w)
         if has_content and best is None:
-            best = (words, sentence)
+            best = (words, sentence, index)
     if best is None:
         return None
-    words, sentence = best
+    words, sentence, index = best
     src = text
     # too long: drop leading clauses (words up to one ending in a connective ending)
     def length(ws):
@@ -348,11 +386,14 @@ def _reflect(text: str, clause_only: bool) -> str | None:
                 words = kept
         while len(words) > 2 and words[0][0].form in _LEAD_FILLERS and len(words[0]) == 1:
             words = words[1:]
+    whole = len(words)
     while length(words) > _MAX_REFLECTION:
         cut = next((i for i, w in enumerate(words[:-1]) if w[-1].tag == "EC"), None)
         if cut is None or cut + 1 >= len(words):
             return None
         words = words[cut + 1:]
+    if len(words) < whole and any(t.tag == "MM" and t.form in ("그", "이", "저") for w in words for t in w):
+        return None  # "그 기대 때문에 …" with what "그" points at cut away
     pred_word = words[-1]
     core = [t for t in pred_word if t.tag not in ("EF", "EP")]
     past = any(t.tag == "EP" and t.form in ("었", "았", "였", "ᆻ") for t in pred_word)
@@ -377,16 +418,21 @@ def _reflect(text: str, clause_only: bool) -> str | None:
 
     third_subject = any((t.tag == "JKS" and _other(final_clause, i)) or (t.tag == "JX" and _topic_other(final_clause, i))
                         for i, t in enumerate(final_clause))
-    # someone else doing something in an earlier clause ("친구들이 저만 빼고 ... 만들었") is the
-    # subject of an action verb too; a feeling ("서운하다") stays the user's
+    # An action whose doer may be someone else gets no honorific: honouring the wrong subject
+    # ("선거 조작되셨군요", "간호사가 와서 깨우셨군요") is an error, leaving it out is not.
     if not head_is_adjective(pred_word):
-        for wi, w in enumerate(words[:-1]):
-            for i, t in enumerate(w):
-                if t.tag == "JKS" and i > 0 and (w[i - 1].tag == "XSN" or _person(w[i - 1].form)):
-                    end = next((x for x in words[wi:-1] if x[-1].tag == "EC"), None)
-                    preds = [m for m in end if m.tag.startswith(("VV", "VA", "XSV", "XSA", "VX", "VCP"))] if end else []
-                    if preds and preds[0].tag.startswith(("VV", "XSV")):
-                        third_subject = True
+        flat = [t for w in words[:-1] for t in w]
+        if index > 0 and not any(t.tag == "JKS" or (t.tag == "JX" and i and flat[i - 1].tag.startswith(("NN", "XSN", "NP")))
+                                 for i, t in enumerate(flat)):
+            third_subject = True  # a later sentence with no subject of its own: its doer was said before
+        if any(t.tag == "JKS" and _other(flat, i) for i, t in enumerate(flat)):
+            third_subject = True  # a subject someone else anywhere before ("동생이 … 많다고 하네")
+        for wi, w in enumerate(final_clause_words(words)):
+            bare = w[-1].tag in ("NNG", "NNP", "NR", "SN", "XSN") and not (wi == len(final_clause_words(words)) - 1
+                                                                    and core[0].form in ("하", "되") and len(core) == 1)
+            topic = w[-1].tag == "JX" and w[-1].form in ("은", "는", "도") and len(w) > 1 and w[-2].tag.startswith("NN")
+            if bare or (topic and not any(t.tag == "JKO" for x in final_clause_words(words) for t in x)):
+                third_subject = True  # "한도 초과 떴어", "동물병원도 다 닫았어": a subject without a marker
     prefix = " ".join(filter(None, (_word_text(kiwi, w, src) for w in words[:-1])))
     morphs = [(t.form, t.tag) for t in core]
     head = core[-1]
@@ -397,7 +443,9 @@ def _reflect(text: str, clause_only: bool) -> str | None:
         ending = kiwi.join(morphs + ep + [("다고", "EC")]) + (" 느끼셨군요" if past else " 느끼시는군요")
     else:
         adjective = head.tag.startswith(("VA", "XSA")) or (head.tag == "VX" and head.form in ("싶", "않"))
-        user_honoured = any(t.form in ("시", "으시") and t.tag == "EP" for t in pred_word)  # "할머니가 … 받으셨어요"
+        # the user's honorific for someone named as the subject ("할머니가 … 받으셨어요") is kept;
+        # without one named ("진짜 대단하시다") it would land on the user
+        user_honoured = third_subject and any(t.form in ("시", "으시") and t.tag == "EP" for t in pred_word)
         honour = not third_subject and not user_honoured
         if honour and head.form in _HONORIFIC_STEM and head.tag.startswith("VV"):
             morphs[-1] = (_HONORIFIC_STEM[head.form], "VV")
