@@ -15,6 +15,7 @@ from serving.acts.news import bad_news
 from serving.emotion import classify
 from serving.generators.base import GenerationRequest
 from serving.generators.offline import OfflineGenerator
+from serving.generators.offline_acts import ACT_REPLIES
 from serving.generators.offline_compose import question_candidates, reflect, sentence_parts, topic_of
 from serving.generators.offline_eval import invented_nouns
 from serving.generators.offline_openers import ADVICE_KINDS, key_phrase
@@ -60,6 +61,19 @@ def test_bad_news_is_not_good_news(generator, text):
 def test_good_news_stays_good_news(text):
     assert not bad_news(text)
     assert classify_act(text).act == "good_news"
+
+
+def test_acts_answered_as_such_only_where_they_fit(generator):
+    def stock(text, act, emotion="중립"):
+        reply = generator.choose(GenerationRequest([{"role": "user", "content": text}], emotion=emotion,
+                                                   context=TurnContext(act=act, emotion=emotion)))
+        return reply in ACT_REPLIES[act]
+
+    assert stock("너도 힘든 적 있어?", "bot_question")  # about the bot, though it says 힘든
+    assert not stock("좋은 아침이에요! 오늘 면접 보러 가요", "greeting")  # news after the greeting
+    assert stock("안녕하세요", "greeting")
+    assert not stock("안녕... 오늘 좀 힘든 날이야", "greeting")
+    assert not bad_news("아버지 수술이 잘 끝났대요")
 
 
 def test_distress_is_no_small_talk():
@@ -123,6 +137,11 @@ def test_retrieved_sentences_carry_no_unsaid_detail():
     assert "가깝" in words and not ok  # an irregular stem (VA-I) is a content word; "그 변화" points at nothing said
     [(_, _, ok)] = sentence_parts(kiwi, "그런 일이 있었군요.")
     assert not ok  # an opening, out of place after our own opening
+    [(_, _, ok)] = sentence_parts(kiwi, "미리 말해줬으면 덜했을 텐데, 그렇게 알게 된 게 더 속상했을 것 같아요.")
+    assert not ok  # only generic words, yet someone else's story, told in the past
+    [(_, _, ok)] = sentence_parts(kiwi, "정도로 짧게 상황을 알려 두면 서로 오해도 덜 생길 거예요.")
+    assert not ok  # cut out of a longer sentence
+    assert [ok for _, _, ok in sentence_parts(kiwi, "많이 힘드셨겠어요. 그런 마음이 드는 건 자연스러워요.")] == [True, True]
 
 
 def test_topic_words_inside_other_words_name_no_topic():

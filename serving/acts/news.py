@@ -25,7 +25,7 @@ _BAD = re.compile(
     r"아프|아파(?!트)|병이|병에|우울증|공황")
 # Turns the news good: recovered, cleared, passed.
 _GOOD_TURN = re.compile(r"완치|이상(?:이)?없|음성|회복|나았|낫었|퇴원|괜찮대|괜찮다고|성공적|무사히|다행|합격|붙었|"
-                        r"재결합|다시만나|아니래|아니었|갚았|돌려받")
+                        r"재결합|다시만나|아니래|아니었|갚았|돌려받|잘끝났|잘끝나|잘됐|잘되었")
 
 
 def bad_news(text: str) -> bool:

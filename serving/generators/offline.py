@@ -32,7 +32,7 @@ import numpy as np
 from maeum import paths
 from maeum.errors import ConfigError
 from serving.acts.news import bad_news, distress_words
-from serving.acts.rules import rule_act
+from serving.acts.rules import compact, rule_act
 from serving.safety.output_check import find_problems
 
 from .base import BaseGenerator, GenerationRequest
@@ -396,6 +396,7 @@ def _classify(text: str) -> str | None:
 
 
 _CALM = (None, "중립", "기쁨")
+_SHORT_GREETING = 8  # characters (no spaces or marks) a greeting the rules did not know may have
 
 
 def _act_fits_feeling(act: str, emotion: str | None, text: str = "") -> bool:
@@ -404,4 +405,6 @@ def _act_fits_feeling(act: str, emotion: str | None, text: str = "") -> bool:
     greeting that names distress ("안녕... 오늘 좀 힘든 날이야") with a plain greeting back."""
     if act == "good_news":
         return emotion == "기쁨" and not bad_news(text)
-    return emotion in _CALM and not distress_words(text)
+    if act == "greeting" and rule_act(text) != "greeting" and len(compact(text)) > _SHORT_GREETING:
+        return False  # "좋은 아침이에요! 오늘 면접 보러 가요": the news, not a bare greeting back
+    return emotion in _CALM and (act == "bot_question" or not distress_words(text))

@@ -468,6 +468,8 @@ def _reflect(text: str, clause_only: bool) -> str | None:
 
 _ANAPHORIC_START = ("그래서", "그럼", "그러면", "그런데", "근데", "그러니까", "그렇다면", "그때", "그분", "그 사람", "아까",
                     "방금", "말씀하신", "말씀처럼", "말씀대로", "그래도", "그리고", "또", "게다가", "특히", "그동안")
+_BOUND_STARTS = {"정도", "만큼", "때문", "뿐", "대로", "듯", "채", "김"}  # they follow a word, never start
+_POINTING_BACK = {"그렇게", "이렇게", "그때", "미리", "결국", "막상", "아직도", "벌써"}
 _NUMERALS = {"한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "스무", "몇"}
 _ALLOWED_NP = {"저", "누구", "무엇", "뭐", "어디", "언제", "여기", "이것"}
 
@@ -485,8 +487,15 @@ def sentence_parts(kiwi, answer: str) -> list[tuple[str, frozenset[str], bool]]:
               and not s.startswith(_ANAPHORIC_START) and "님" not in s
               and not re.search(r"(군요|구나|구요)[.!~…]*$", s)  # an opening, out of place mid-reply
               and bool(re.search(r"(요|죠|니다)[.!~…]*$", s)))
+        # told in the past or as what might have been ("미리 말해줬으면 덜했을 텐데, 그렇게 알게 된 게 …"),
+        # a retrieved sentence narrates someone else's story; a guess at a feeling ("힘드셨겠어요") does not
+        ok = ok and not any(t.tag == "EP" and t.form in ("었", "았", "였", "ᆻ") and not (
+            nxt.tag == "EP" and nxt.form == "겠") for t, nxt in zip(sent.tokens, sent.tokens[1:] + [sent.tokens[-1]]))
+        ok = ok and not any(t.form in _POINTING_BACK and t.tag.startswith("MA") for t in sent.tokens)
         # a sentence cut out of a longer one ("라는 말에 속상함이 묻어나요.") starts with a particle or ending
-        ok = ok and bool(sent.tokens) and not sent.tokens[0].tag.startswith(("J", "E", "XS", "VCP"))
+        # ("정도로 짧게 …": a dependent noun cannot start one either)
+        ok = ok and bool(sent.tokens) and not sent.tokens[0].tag.startswith(("J", "E", "XS", "VCP", "NNB")) \
+            and sent.tokens[0].form not in _BOUND_STARTS
         # "그 변화", "그 사람": a determiner pointing at something the user never told
         ok = ok and not any(t.tag == "MM" and t.form in ("그", "이", "저") and nxt.tag.startswith("NN")
                             and nxt.form not in _POINTABLE for t, nxt in zip(sent.tokens, sent.tokens[1:]))
