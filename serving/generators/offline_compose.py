@@ -289,6 +289,24 @@ _REPORTED_TAIL = re.compile(r"(카더라|카드라|드라|더라|대|래)\W*$")
 _ASKING = {"어떻게", "어떻", "어떡", "어떡하", "왜", "뭐", "뭘", "무엇", "어디", "언제", "누가", "무슨", "몇", "얼마", "어느"}
 
 
+_QUOTATIVE_EC = ("다고", "라고", "냐고", "자고")
+
+
+def _acts(rest) -> bool:
+    """Whether the clause that follows a subject ends in an action ("와서", "많다고 하네"), not a
+    state ("일이 많아서"): its last predicate before a connective ending that is no quotation; a
+    clause running to the end is the main predicate's, an action here."""
+    last = None
+    for t in rest:
+        if t.tag == "EC" and t.form not in _QUOTATIVE_EC:
+            break
+        if t.tag.startswith(("VV", "VA", "XSV", "XSA", "VX", "VCP")):
+            last = t
+    else:
+        return True
+    return last is not None and last.tag.startswith(("VV", "XSV"))
+
+
 def final_clause_words(words) -> list[list]:
     """The words of the last clause before the predicate word (after the last connective ending)."""
     out: list[list] = []
@@ -425,8 +443,8 @@ def _reflect(text: str, clause_only: bool) -> str | None:
         if index > 0 and not any(t.tag == "JKS" or (t.tag == "JX" and i and flat[i - 1].tag.startswith(("NN", "XSN", "NP")))
                                  for i, t in enumerate(flat)):
             third_subject = True  # a later sentence with no subject of its own: its doer was said before
-        if any(t.tag == "JKS" and _other(flat, i) for i, t in enumerate(flat)):
-            third_subject = True  # a subject someone else anywhere before ("동생이 … 많다고 하네")
+        if any(t.tag == "JKS" and _other(flat, i) and _acts(flat[i + 1:]) for i, t in enumerate(flat)):
+            third_subject = True  # someone else doing something before ("동생이 … 많다고 하네", "간호사가 와서")
         for wi, w in enumerate(final_clause_words(words)):
             bare = w[-1].tag in ("NNG", "NNP", "NR", "SN", "XSN") and not (wi == len(final_clause_words(words)) - 1
                                                                     and core[0].form in ("하", "되") and len(core) == 1)
@@ -487,10 +505,10 @@ def sentence_parts(kiwi, answer: str) -> list[tuple[str, frozenset[str], bool]]:
               and not s.startswith(_ANAPHORIC_START) and "님" not in s
               and not re.search(r"(군요|구나|구요)[.!~…]*$", s)  # an opening, out of place mid-reply
               and bool(re.search(r"(요|죠|니다)[.!~…]*$", s)))
-        # told in the past or as what might have been ("미리 말해줬으면 덜했을 텐데, 그렇게 알게 된 게 …"),
-        # a retrieved sentence narrates someone else's story; a guess at a feeling ("힘드셨겠어요") does not
-        ok = ok and not any(t.tag == "EP" and t.form in ("었", "았", "였", "ᆻ") and not (
-            nxt.tag == "EP" and nxt.form == "겠") for t, nxt in zip(sent.tokens, sent.tokens[1:] + [sent.tokens[-1]]))
+        # a past clause inside a sentence ("미리 말해줬으면 덜했을 텐데", "그렇게 알게 된 게 …") narrates
+        # someone else's story; a past told at the end ("잘됐네요") or a guess ("힘드셨겠어요") does not
+        ok = ok and not any(t.tag == "EP" and t.form in ("었", "았", "였", "ᆻ") and nxt.tag in ("EC", "ETM", "ETN")
+                            for t, nxt in zip(sent.tokens, sent.tokens[1:]))  # "잘됐네요", "힘드셨겠어요" stay
         ok = ok and not any(t.form in _POINTING_BACK and t.tag.startswith("MA") for t in sent.tokens)
         # a sentence cut out of a longer one ("라는 말에 속상함이 묻어나요.") starts with a particle or ending
         # ("정도로 짧게 …": a dependent noun cannot start one either)
