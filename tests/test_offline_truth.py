@@ -161,6 +161,14 @@ def test_advice_answers_what_was_asked(generator):
     assert any(line in reply for line in ADVICE_KINDS["say"][1]), reply
 
 
+@pytest.mark.parametrize("text, act", [("여기 말고 진짜 상담받을 수 있는 곳 알려줘", "bot_question"),
+                                       ("상담 어디서 받을 수 있어요?", "info")])
+def test_asking_where_to_get_help_is_told_where(generator, text, act):
+    reply = generator.choose(GenerationRequest([{"role": "user", "content": text}], emotion="중립",
+                                               context=TurnContext(act=act, emotion="중립")))
+    assert "1577-0199" in reply and "정확한 정보" not in reply
+
+
 def test_information_line_only_answers_a_question(generator):
     text = "요양원은 죄책감이 들어서요"
     reply = generator.choose(GenerationRequest([{"role": "user", "content": text}], emotion="중립",

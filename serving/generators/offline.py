@@ -40,7 +40,8 @@ from .offline_acts import act_reply
 from .offline_cache import cached_analysis, source_of
 from .offline_compose import (EMPATHY, all_questions, content_words, emotion_key, feeling_candidates,
                               generic_sentence, is_question, question_candidates, reflect, sentence_parts, topic_of)
-from .offline_openers import FOLLOW_UPS, INFO, advice_lines, follow_ups, key_phrase, noun_opener, opening_order
+from .offline_openers import (FOLLOW_UPS, INFO, REFERRAL, advice_lines, asks_where_to_get_help, follow_ups, key_phrase,
+                              noun_opener, opening_order)
 
 logger = logging.getLogger(__name__)
 
@@ -293,7 +294,8 @@ class OfflineGenerator(BaseGenerator):
         exact = set(avoid)
         said = _said_sentences(request.avoid)
         act = request.context.act if request.context else None
-        if act and request.context.safety == "none" and _act_fits_feeling(act, request.emotion, text):
+        if act and request.context.safety == "none" and _act_fits_feeling(act, request.emotion, text) \
+                and not asks_where_to_get_help(text):
             answered = act_reply(act, exact | said, _normalise)
             if answered:
                 return answered
@@ -313,6 +315,8 @@ class OfflineGenerator(BaseGenerator):
         middle = [f for f in feelings if f != head][:2] if how in ("clause", "empathy") else []
         # the information line only answers a question: "요양원은 죄책감이 들어서요" asks nothing
         extra = advice_lines(topic, text) if act == "advice" else INFO if act == "info" and is_question(text) else []
+        if asks_where_to_get_help(text):  # "진짜 상담받을 수 있는 곳 알려줘", whatever the act head read
+            extra = REFERRAL
         support = self.support(request, avoid)
         extras = fresh(extra)[:1] or fresh([support])
         if support and support.rstrip(".!~ ").endswith(("겠어요", "겠네요", "겠죠")) and not extra:

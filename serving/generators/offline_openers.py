@@ -13,6 +13,7 @@ only words from outside are the user's own noun phrase.
 
 from __future__ import annotations
 
+import re
 import zlib
 
 from .offline_compose import _REPORTED_EF, GENERIC_NOUNS, TOPICS, _person, _words
@@ -68,6 +69,17 @@ ADVICE_KINDS: dict[str, tuple[tuple[str, ...], list[str]]] = {
               ["스스로를 너무 탓하지 않으셔도 돼요. 그렇게 되는 순간이 언제인지 며칠만 적어 보면 실마리가 보이기도 해요.",
                "한 번에 끊으려 하기보다 그런 순간이 왔을 때 대신 해 볼 작은 일 하나를 정해 두는 것도 도움이 돼요."]),
 }
+
+# Where a person can get real counselling, for a message that asks it; what maeum is not.
+REFERRAL = ["전문 상담은 정신건강위기상담전화 1577-0199나 가까운 정신건강복지센터에서 받을 수 있고, 청소년이라면 1388도 있어요."]
+_HELP_PLACE = re.compile(r"(상담|치료|진료|도움)\s*(을|를)?\s*(받을\s*수\s*있는|받을|받는|해\s*주는|할\s*수\s*있는)\s*(곳|데|기관|센터|병원)|"
+                         r"상담\s*센터|정신과\s*(어디|추천)|상담\s*(어디서|어디에서)")
+
+
+def asks_where_to_get_help(text: str) -> bool:
+    """Whether the message asks where to get counselling or treatment."""
+    return bool(_HELP_PLACE.search(text))
+
 
 INFO = ["정확한 정보는 제가 확실히 말씀드리기 어려워요. 믿을 만한 기관이나 전문가에게 확인해 보시는 게 좋겠어요."]
 
