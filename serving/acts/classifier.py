@@ -13,6 +13,7 @@ import logging
 import threading
 
 from serving.acts.labels import ACTS, ActResult
+from serving.acts.news import bad_news, distress_words
 from serving.acts.rules import fallback_act, rule_act
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,12 @@ class ActClassifier:
             from serving.semantic import embed_one
 
             probabilities = head.proba_dict(act_features(embed_one(text), [text]))
-            act = max(ACTS, key=lambda a: probabilities.get(a, 0.0))
+            # "진단을 받았어요", "헤어지게 됐어요" are told like good news but are not; "회사 때문에
+            # 스트레스가 심해" is no small talk ("힘들게 준비했는데 합격했어요!" is still good news;
+            # "안녕 진짜 짜증나는 일 있었어" still greets: the composer answers its feeling)
+            barred = ("good_news",) * bad_news(text) + ("small_talk",) * distress_words(text)
+            allowed = [a for a in ACTS if a not in barred]
+            act = max(allowed, key=lambda a: probabilities.get(a, 0.0))
             return ActResult(act, round(probabilities[act], 4), "head")
         return ActResult(fallback_act(text), 0.0, "default")
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from serving.acts.news import bad_news
+
 _NOISE = re.compile(r"[\s~!?.,…ㅎㅋㅠㅜ^;:'\"()\-]+")
 GREETINGS = ("안녕", "안녕하세요", "안녕하십니까", "안뇽", "하이", "hi", "hello", "헬로", "반가워", "반가워요", "반갑습니다",
              "좋은아침", "좋은아침이에요", "좋은아침입니다", "오랜만", "오랜만이야", "오랜만이에요", "저기요", "여보세요",
@@ -48,6 +50,6 @@ def fallback_act(text: str) -> str:
         return "advice"
     if _QUESTION_END.search(text.strip()):
         return "info"
-    if _GOOD.search(text) and ("!" in text or "ㅎ" in text):
+    if _GOOD.search(text) and ("!" in text or "ㅎ" in text) and not bad_news(text):
         return "good_news"
     return "venting"

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from serving.acts.news import bad_news
 from serving.emotion import lexicon as lx
 from serving.emotion.labels import EMOTIONS, EmotionResult
 from serving.kiwi import get_kiwi
@@ -26,6 +27,7 @@ CONFIDENT_MARGIN = 1.0
 LEARNED_SHARE = 0.6
 CONFIDENT_DECIDES = True  # a confident lexicon decides alone even with the encoder on
 TRAINING_FILE = "emotion_eval.tsv"
+_DISTRESS_READS = ("슬픔", "불안", "분노", "상처", "당황")
 
 
 class EmotionClassifier:
@@ -73,6 +75,8 @@ class EmotionClassifier:
         if self.learned and clean and not (self._confident(weights) and CONFIDENT_DECIDES):
             shares = self._with_encoder(clean, weights, shares)  # the encoder head reads the meaning
             label = max(EMOTIONS, key=lambda name: (shares[name], -EMOTIONS.index(name)))
+        if label in ("기쁨", "중립") and bad_news(clean):  # "진단을 받았어요" is never joy, nor nothing
+            label = max(_DISTRESS_READS, key=lambda name: (shares[name], -EMOTIONS.index(name)))
         return EmotionResult(label=label, score=round(min(1.0, max(0.0, shares[label])), 4))
 
     __call__ = classify

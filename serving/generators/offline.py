@@ -31,14 +31,17 @@ import numpy as np
 
 from maeum import paths
 from maeum.errors import ConfigError
-from serving.acts.rules import rule_act
+from serving.acts.news import bad_news, distress_words
+from serving.acts.rules import compact, rule_act
+from serving.safety.output_check import find_problems
 
 from .base import BaseGenerator, GenerationRequest
 from .offline_acts import act_reply
 from .offline_cache import cached_analysis, source_of
-from .offline_compose import (_CONTENT_TAGS, EMPATHY, all_questions, emotion_key, feeling_candidates,
-                              generic_sentence, question_candidates, reflect, sentence_parts, topic_of)
-from .offline_openers import FOLLOW_UPS, INFO, advice_lines, follow_ups, key_phrase, noun_opener, opening_order
+from .offline_compose import (EMPATHY, all_questions, content_words, emotion_key, feeling_candidates,
+                              generic_sentence, is_question, question_candidates, reflect, sentence_parts, topic_of)
+from .offline_openers import (FOLLOW_UPS, INFO, REFERRAL, advice_lines, asks_where_to_get_help, follow_ups, key_phrase,
+                              noun_opener, opening_order)
 
 logger = logging.getLogger(__name__)
 
@@ -275,7 +278,7 @@ class OfflineGenerator(BaseGenerator):
         if not ranked:
             return None
         said = " ".join(m["content"] for m in request.messages if m["role"] == "user")
-        user_nouns = {t.form for t in _kiwi().tokenize(said) if t.tag in _CONTENT_TAGS}
+        user_nouns = set(content_words(_kiwi().tokenize(said)))
         for _, i in sorted(ranked, key=lambda r: (-r[0], r[1])):
             for sentence, nouns, ok in self._parts(i):
                 if ok and generic_sentence(nouns, user_nouns, text) and not _used(sentence, avoid):
@@ -291,7 +294,8 @@ class OfflineGenerator(BaseGenerator):
         exact = set(avoid)
         said = _said_sentences(request.avoid)
         act = request.context.act if request.context else None
-        if act and request.context.safety == "none" and _act_fits_feeling(act, request.emotion):
+        if act and request.context.safety == "none" and _act_fits_feeling(act, request.emotion, text) \
+                and not asks_where_to_get_help(text):
             answered = act_reply(act, exact | said, _normalise)
             if answered:
                 return answered
@@ -309,7 +313,10 @@ class OfflineGenerator(BaseGenerator):
         how, head = openers[0]
         # a clause said back or a plain empathy line gets a feeling line; the other openings carry one
         middle = [f for f in feelings if f != head][:2] if how in ("clause", "empathy") else []
-        extra = advice_lines(topic) if act == "advice" else INFO if act == "info" else []
+        # the information line only answers a question: "요양원은 죄책감이 들어서요" asks nothing
+        extra = advice_lines(topic, text) if act == "advice" else INFO if act == "info" and is_question(text) else []
+        if asks_where_to_get_help(text):  # "진짜 상담받을 수 있는 곳 알려줘", whatever the act head read
+            extra = REFERRAL
         support = self.support(request, avoid)
         extras = fresh(extra)[:1] or fresh([support])
         if support and support.rstrip(".!~ ").endswith(("겠어요", "겠네요", "겠죠")) and not extra:
@@ -336,7 +343,8 @@ class OfflineGenerator(BaseGenerator):
                 out.append((strategy, noun_opener(phrase, key, text, turn) if phrase else None))
             else:
                 out += [(strategy, f) for f in feelings[:1]]
-        return [(how, line) for how, line in out if line]
+        # the user's own words said back can read as our diagnosis ("치매 초기 진단을 받았군요")
+        return [(how, line) for how, line in out if line and not find_problems(line)]
 
     @staticmethod
     def _follow_ups(users: list[str], turn: int) -> list[str]:
@@ -392,11 +400,15 @@ def _classify(text: str) -> str | None:
 
 
 _CALM = (None, "중립", "기쁨")
+_SHORT_GREETING = 8  # characters (no spaces or marks) a greeting the rules did not know may have
 
 
-def _act_fits_feeling(act: str, emotion: str | None) -> bool:
+def _act_fits_feeling(act: str, emotion: str | None, text: str = "") -> bool:
     """A stock act reply only when the feeling agrees: a misread act must never answer pain with
-    "좋은 소식이네요" (a widow's "혼자 산 지 2년" read as good news) or with a greeting."""
+    "좋은 소식이네요" (a widow's "혼자 산 지 2년" read as good news) or with a greeting, nor a
+    greeting that names distress ("안녕... 오늘 좀 힘든 날이야") with a plain greeting back."""
     if act == "good_news":
-        return emotion == "기쁨"
-    return emotion in _CALM
+        return emotion == "기쁨" and not bad_news(text)
+    if act == "greeting" and rule_act(text) != "greeting" and len(compact(text)) > _SHORT_GREETING:
+        return False  # "좋은 아침이에요! 오늘 면접 보러 가요": the news, not a bare greeting back
+    return emotion in _CALM and (act == "bot_question" or not distress_words(text))

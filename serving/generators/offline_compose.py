@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 import zlib
 
+from serving.acts.news import bad_news
+
 # Nouns that carry no one's specifics: feelings, time, body, talk, and the words our own lines use.
 GENERIC_NOUNS: frozenset[str] = frozenset("""
 마음 감정 기분 생각 느낌 시간 하루 몸 잠 이야기 말 말씀 상황 자신 스스로 본인 사람 순간 때 지금 요즘 오늘
@@ -64,8 +66,13 @@ _TOPIC_ORDER = ("grief", "breakup", "sleep", "career", "study", "work", "love", 
                 "lonely", "self")
 
 
+# Longer words that merely contain a keyword: "잠깐" is not sleep, "아파트" not health.
+_NOT_TOPIC = re.compile(r"잠(?:깐|시|금|수|재|옷|실)|아파트|형이상|혼자서도|헤어지(?:래|라|자|ㄹ까|질까|질지)|헤어질(?:까|지)")
+
+
 def topic_of(text: str) -> str | None:
     """The first topic whose keyword the text contains (grief and breakup before the rest)."""
+    text = _NOT_TOPIC.sub(" ", text)
     for topic in _TOPIC_ORDER:
         if any(k in text for k in TOPICS[topic]):
             return topic
@@ -81,15 +88,15 @@ _HURTING = ("못 ", "안 ", "힘들", "힘드", "싫", "걱정", "무서", "슬�
 
 def emotion_key(emotion: str | None, text: str = "") -> str:
     """The emotion's bank; 기쁨 only when the message carries no sign of hurting (a lexicon slip
-    must never answer "요즘 잠을 못 자요" with "정말 기쁜 일이네요!")."""
-    if emotion == "기쁨" and any(cue in text for cue in _HURTING):
+    must never answer "요즘 잠을 못 자요" or "진단을 받았어요" with "정말 기쁜 일이네요!")."""
+    if emotion == "기쁨" and (any(cue in text for cue in _HURTING) or bad_news(text)):
         return ""
     return emotion if emotion in _EMOTION_KEYS else ""
 
 
 # Said after the reflection. Tired topics get a tiredness line before the emotion's own.
 FEELINGS: dict[str, list[str]] = {
-    "슬픔": ["마음이 많이 무거우시겠어요.", "많이 속상하고 허전하시겠어요.", "그 마음이 얼마나 힘드실지 느껴져요.",
+    "슬픔": ["마음이 많이 무거우시겠어요.", "많이 속상하시겠어요.", "그 마음이 얼마나 힘드실지 느껴져요.",
            "혼자 견디기에는 많이 버거우셨겠어요."],
     "분노": ["그런 마음이 드는 게 당연해요.", "많이 답답하고 억울하셨겠어요.", "그런 상황이면 누구라도 화가 날 거예요.",
            "속에서 화가 많이 올라오셨겠어요."],
@@ -156,21 +163,46 @@ QUESTIONS: dict[str, list[str]] = {
 }
 
 
+# Questions that take for granted something happened ("그 말을 들었을 때" needs words said to the
+# user, "그 일을 알게 됐을 때" a discovery): asked only when the message tells of it.
+_PRESUPPOSES: dict[str, tuple[str, ...]] = {
+    "그 말을": ("말", "라고", "다고", "냐고", "래", "소리", "욕", "한마디", "험담", "놀리", "했대", "하더라", "비웃"),
+    "그 일을 알게": ("알게", "알았", "들었", "봤", "더라", "대요", "래요", "몰래", "뒤에서", "험담"),
+}
+
+
+def _presupposed_told(question: str, text: str) -> bool:
+    return all(any(cue in text for cue in cues) for key, cues in _PRESUPPOSES.items() if key in question)
+
+
+_NEWS_TOPICS = {"grief", "breakup", "health"}  # their questions are written for bad news
+
+
 def question_candidates(topic: str | None, emotion: str | None, text: str) -> list[str]:
     """Topic questions, then the emotion's, then generic ones; each group rotated by the message."""
     out: list[str] = []
     seed = _stable(text)
-    for key in (topic, emotion_key(emotion, text) or None, ""):
+    keys = (topic, emotion_key(emotion, text) or None, "")
+    if topic not in _NEWS_TOPICS and bad_news(text):  # "해고 통보를 받았어요" is not "일을 마치고 나면 …"
+        keys = (emotion_key(emotion, text) or None, "", topic)
+    for key in keys:
         if key is None or key not in QUESTIONS:
             continue
-        bank = QUESTIONS[key]
+        bank = [q for q in QUESTIONS[key] if _presupposed_told(q, text)]
         out += [bank[(seed + i) % len(bank)] for i in range(len(bank)) if bank[(seed + i) % len(bank)] not in out]
     return out
+
+
+# 당황 lines that name shame: only where the user spoke of shame, never for a shock or an accident.
+_SHAME_LINES = ("민망",)
+_SHAME_CUES = ("창피", "민망", "부끄", "쪽팔", "망신", "얼굴이 빨", "얼굴이 화끈")
 
 
 def feeling_candidates(topic: str | None, emotion: str | None, text: str) -> list[str]:
     key = emotion_key(emotion, text)
     bank = FEELINGS[key]
+    if not any(cue in text for cue in _SHAME_CUES):
+        bank = [line for line in bank if not any(word in line for word in _SHAME_LINES)]
     seed = _stable(text)
     out = [bank[(seed + i) % len(bank)] for i in range(len(bank))]
     if topic in _TIRED_TOPICS and key in ("", "슬픔", "불안"):
@@ -187,6 +219,7 @@ def all_questions() -> list[str]:
 
 _PRED = ("VV", "VA", "VX", "VCP", "XSV", "XSA")
 _FIRST_PERSON = {"나", "저"}
+_OTHER_PRONOUNS = {"아무", "누구", "누가", "걔", "쟤", "얘", "그", "그녀", "그분", "다들", "모두", "우리"}
 _HONORIFIC_STEM = {"자": "주무시", "먹": "드시"}
 _LEAD_DROP = ("IC", "MAJ", "SW", "SS", "SP", "SO", "SE", "W_")
 _MAX_REFLECTION = 42
@@ -248,6 +281,54 @@ def _word_text(kiwi, word, text: str) -> str:
     return text[word[0].start: max(t.start + t.len for t in word)]
 
 
+# Endings of what the user saw or was told (evidential -더라, hearsay -대/-래), not of a statement.
+_REPORTED_EF = re.compile(r"^(더라|더군|던데|대|래|ᆫ대|는대|ᆫ다더|다더|라더)")
+
+_REPORTED_TAIL = re.compile(r"(카더라|카드라|드라|더라|대|래)\W*$")
+# Question words: a line with one asks, whatever its ending ("어떻게 버티지", "뭐부터 챙겨야 돼요").
+_ASKING = {"어떻게", "어떻", "어떡", "어떡하", "왜", "뭐", "뭘", "무엇", "어디", "언제", "누가", "무슨", "몇", "얼마", "어느"}
+
+
+_QUOTATIVE_EC = ("다고", "라고", "냐고", "자고")
+
+
+def _acts(rest) -> bool:
+    """Whether the clause that follows a subject ends in an action ("와서", "많다고 하네"), not a
+    state ("일이 많아서"): its last predicate before a connective ending that is no quotation; a
+    clause running to the end is the main predicate's, an action here."""
+    last = None
+    for t in rest:
+        if t.tag == "EC" and t.form not in _QUOTATIVE_EC:
+            break
+        if t.tag.startswith(("VV", "VA", "XSV", "XSA", "VX", "VCP")):
+            last = t
+    else:
+        return True
+    return last is not None and last.tag.startswith(("VV", "XSV"))
+
+
+def final_clause_words(words) -> list[list]:
+    """The words of the last clause before the predicate word (after the last connective ending)."""
+    out: list[list] = []
+    for w in reversed(words[:-1]):
+        if w[-1].tag == "EC":
+            break
+        out.insert(0, w)
+    return out
+
+
+def _asks_or_requests(last, core) -> bool:
+    """An ending that asks ("되나", "버티지"), a request ("해 줘"), or 모르겠다 (said back as
+    "모르시는군요" it reads as a reproach)."""
+    ef = last[-1].form if last[-1].tag == "EF" else ""
+    past = any(t.tag == "EP" and t.form in ("었", "았", "였", "ᆻ") for t in last)
+    if ef in ("나", "지", "려나", "ᆯ까", "을까", "을래", "ᆯ래", "자"):
+        return True
+    if core and core[-1].form == "주" and not past:
+        return True
+    return bool(core) and core[-1].form == "모르" and any(t.tag == "EP" and t.form == "겠" for t in last)
+
+
 _LEAD_FILLERS = {"요즘", "오늘", "그냥", "진짜", "정말", "솔직히", "근데", "사실", "이제", "요새", "그리고", "아"}
 
 
@@ -256,10 +337,23 @@ def _statement(kiwi, sentence):
     tokens = [t for t in sentence.tokens if not t.tag.startswith(("SF", "SW", "SS", "SE", "SO", "W_"))]
     if not tokens or tokens[-1].tag != "EF" or question_tokens(tokens, sentence.text):
         return None
+    if _REPORTED_EF.match(tokens[-1].form) or _REPORTED_TAIL.search(sentence.text):
+        return None  # "약속을 잡았더라고요", "험담을 하고 다녔대요": said back, what the user saw or
+        # heard would become the user's own doing or a fact of ours
+    if tokens[-1].form in ("ᆷ", "음"):  # "나 혼자 다 함": chat shorthand, its tense unknown
+        return None
     words = _words(tokens)
+    # a run-on chat line ("... 박아부렀어 얼굴을 못 들고 다니겄어"): only its last sentence
+    start = max((i + 1 for i, w in enumerate(words[:-1]) if w[-1].tag == "EF"), default=0)
+    if start and any(t.tag == "JKS" for w in words[:start] for t in w):
+        return None  # "연락하면 늘 바쁘대 근데 다른 애들이랑은 잘 놀아": the doer was in the cut part
+    words = words[start:]
     last = words[-1]
     if not any(t.tag.startswith(_PRED) for t in last):
         return None
+    core = [t for t in last if t.tag not in ("EF", "EP")]
+    if any(t.form in _ASKING for w in words for t in w) or _asks_or_requests(last, core):
+        return None  # "뭐부터 챙겨야 돼요", "추천해줘", "모르겠어요": a question or a request, no statement
     while len(words) > 1 and all(t.tag.startswith(_LEAD_DROP) for t in words[0]):
         words = words[1:]
     return words
@@ -281,16 +375,16 @@ def _reflect(text: str, clause_only: bool) -> str | None:
 
     kiwi = get_kiwi()
     best = None
-    for sentence in kiwi.split_into_sents(text, return_tokens=True):
+    for index, sentence in enumerate(kiwi.split_into_sents(text, return_tokens=True)):
         words = _statement(kiwi, sentence)
         if words is None:
             continue
         has_content = any(t.tag in ("NNG", "NNP", "XR") or t.tag.startswith(("VA", "VV")) for w in words for t in w)
         if has_content and best is None:
-            best = (words, sentence)
+            best = (words, sentence, index)
     if best is None:
         return None
-    words, sentence = best
+    words, sentence, index = best
     src = text
     # too long: drop leading clauses (words up to one ending in a connective ending)
     def length(ws):
@@ -300,17 +394,24 @@ def _reflect(text: str, clause_only: bool) -> str | None:
         last_ec = max((i for i, w in enumerate(words[:-1]) if w[-1].tag == "EC"), default=None)
         if last_ec is not None and len(words) - last_ec - 1 >= 2:
             dropped, kept = words[:last_ec + 1], words[last_ec + 1:]
+            # a first-person word that carries meaning ("저만 빼고 약속을 잡았") may not be cut
+            # away: said back without it the clause means something else (raises _Unreflectable)
+            for w in dropped:
+                _word_text(kiwi, w, text)
             # the subject lives in the dropped clause ("친구들이 저만 빼고 ... 만들었"): keep it whole
             if not (any(t.tag == "JKS" for w in dropped for t in w)
                     and not any(t.tag in ("JKS", "JX") for w in kept for t in w)):
                 words = kept
         while len(words) > 2 and words[0][0].form in _LEAD_FILLERS and len(words[0]) == 1:
             words = words[1:]
+    whole = len(words)
     while length(words) > _MAX_REFLECTION:
         cut = next((i for i, w in enumerate(words[:-1]) if w[-1].tag == "EC"), None)
         if cut is None or cut + 1 >= len(words):
             return None
         words = words[cut + 1:]
+    if len(words) < whole and any(t.tag == "MM" and t.form in ("그", "이", "저") for w in words for t in w):
+        return None  # "그 기대 때문에 …" with what "그" points at cut away
     pred_word = words[-1]
     core = [t for t in pred_word if t.tag not in ("EF", "EP")]
     past = any(t.tag == "EP" and t.form in ("었", "았", "였", "ᆻ") for t in pred_word)
@@ -324,19 +425,32 @@ def _reflect(text: str, clause_only: bool) -> str | None:
         final_clause = w + final_clause
     def _other(seq, i):  # a subject marker on someone or something other than the user
         prev = seq[i - 1] if i > 0 else None
-        return prev is not None and not (prev.tag in ("NP", "NNB", "ETN") or prev.form == "자신")
+        if prev is not None and prev.tag == "NP":
+            return prev.form in _OTHER_PRONOUNS
+        return prev is not None and not (prev.tag in ("NNB", "ETN") or prev.form == "자신")
 
-    third_subject = any(t.tag == "JKS" and _other(final_clause, i) for i, t in enumerate(final_clause))
-    # someone else doing something in an earlier clause ("친구들이 저만 빼고 ... 만들었") is the
-    # subject of an action verb too; a feeling ("서운하다") stays the user's
+    def _topic_other(seq, i):  # "아무도", "친구는", "엄마도": a topic that is someone else
+        prev = seq[i - 1] if i > 0 else None
+        return seq[i].form in ("은", "는", "도") and prev is not None and (
+            prev.form in _OTHER_PRONOUNS or (prev.tag.startswith("NN") and _person(prev.form)))
+
+    third_subject = any((t.tag == "JKS" and _other(final_clause, i)) or (t.tag == "JX" and _topic_other(final_clause, i))
+                        for i, t in enumerate(final_clause))
+    # An action whose doer may be someone else gets no honorific: honouring the wrong subject
+    # ("선거 조작되셨군요", "간호사가 와서 깨우셨군요") is an error, leaving it out is not.
     if not head_is_adjective(pred_word):
-        for wi, w in enumerate(words[:-1]):
-            for i, t in enumerate(w):
-                if t.tag == "JKS" and i > 0 and (w[i - 1].tag == "XSN" or _person(w[i - 1].form)):
-                    end = next((x for x in words[wi:-1] if x[-1].tag == "EC"), None)
-                    preds = [m for m in end if m.tag.startswith(("VV", "VA", "XSV", "XSA", "VX", "VCP"))] if end else []
-                    if preds and preds[0].tag.startswith(("VV", "XSV")):
-                        third_subject = True
+        flat = [t for w in words[:-1] for t in w]
+        if index > 0 and not any(t.tag == "JKS" or (t.tag == "JX" and i and flat[i - 1].tag.startswith(("NN", "XSN", "NP")))
+                                 for i, t in enumerate(flat)):
+            third_subject = True  # a later sentence with no subject of its own: its doer was said before
+        if any(t.tag == "JKS" and _other(flat, i) and _acts(flat[i + 1:]) for i, t in enumerate(flat)):
+            third_subject = True  # someone else doing something before ("동생이 … 많다고 하네", "간호사가 와서")
+        for wi, w in enumerate(final_clause_words(words)):
+            bare = w[-1].tag in ("NNG", "NNP", "NR", "SN", "XSN") and not (wi == len(final_clause_words(words)) - 1
+                                                                    and core[0].form in ("하", "되") and len(core) == 1)
+            topic = w[-1].tag == "JX" and w[-1].form in ("은", "는", "도") and len(w) > 1 and w[-2].tag.startswith("NN")
+            if bare or (topic and not any(t.tag == "JKO" for x in final_clause_words(words) for t in x)):
+                third_subject = True  # "한도 초과 떴어", "동물병원도 다 닫았어": a subject without a marker
     prefix = " ".join(filter(None, (_word_text(kiwi, w, src) for w in words[:-1])))
     morphs = [(t.form, t.tag) for t in core]
     head = core[-1]
@@ -347,13 +461,16 @@ def _reflect(text: str, clause_only: bool) -> str | None:
         ending = kiwi.join(morphs + ep + [("다고", "EC")]) + (" 느끼셨군요" if past else " 느끼시는군요")
     else:
         adjective = head.tag.startswith(("VA", "XSA")) or (head.tag == "VX" and head.form in ("싶", "않"))
-        honour = not third_subject and not any(t.form == "시" and t.tag == "EP" for t in pred_word)
+        # the user's honorific for someone named as the subject ("할머니가 … 받으셨어요") is kept;
+        # without one named ("진짜 대단하시다") it would land on the user
+        user_honoured = third_subject and any(t.form in ("시", "으시") and t.tag == "EP" for t in pred_word)
+        honour = not third_subject and not user_honoured
         if honour and head.form in _HONORIFIC_STEM and head.tag.startswith("VV"):
             morphs[-1] = (_HONORIFIC_STEM[head.form], "VV")
             honour = False
             hon = []
         else:
-            hon = [("시", "EP")] if honour else []
+            hon = [("시", "EP")] if honour or user_honoured else []
         if past:
             ending = kiwi.join(morphs + hon + ep + [("군요", "EF")])
         elif adjective and not morphs[-1][0] in ("주무시", "드시"):
@@ -369,6 +486,8 @@ def _reflect(text: str, clause_only: bool) -> str | None:
 
 _ANAPHORIC_START = ("그래서", "그럼", "그러면", "그런데", "근데", "그러니까", "그렇다면", "그때", "그분", "그 사람", "아까",
                     "방금", "말씀하신", "말씀처럼", "말씀대로", "그래도", "그리고", "또", "게다가", "특히", "그동안")
+_BOUND_STARTS = {"정도", "만큼", "때문", "뿐", "대로", "듯", "채", "김"}  # they follow a word, never start
+_POINTING_BACK = {"그렇게", "이렇게", "그때", "미리", "결국", "막상", "아직도", "벌써"}
 _NUMERALS = {"한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "스무", "몇"}
 _ALLOWED_NP = {"저", "누구", "무엇", "뭐", "어디", "언제", "여기", "이것"}
 
@@ -384,14 +503,32 @@ def sentence_parts(kiwi, answer: str) -> list[tuple[str, frozenset[str], bool]]:
               and not re.search(r"(고요|가봐요|나봐요|나 봐요|가 봐요|세요|저도요)[.!~…]*$", s) and not s.startswith(("네 ", "네,", "아니"))
               and not any(t.tag == "NP" and t.form not in _ALLOWED_NP for t in sent.tokens)
               and not s.startswith(_ANAPHORIC_START) and "님" not in s
+              and not re.search(r"(군요|구나|구요)[.!~…]*$", s)  # an opening, out of place mid-reply
               and bool(re.search(r"(요|죠|니다)[.!~…]*$", s)))
+        # a past clause inside a sentence ("미리 말해줬으면 덜했을 텐데", "그렇게 알게 된 게 …") narrates
+        # someone else's story; a past told at the end ("잘됐네요") or a guess ("힘드셨겠어요") does not
+        ok = ok and not any(t.tag == "EP" and t.form in ("었", "았", "였", "ᆻ") and nxt.tag in ("EC", "ETM", "ETN")
+                            for t, nxt in zip(sent.tokens, sent.tokens[1:]))  # "잘됐네요", "힘드셨겠어요" stay
+        ok = ok and not any(t.form in _POINTING_BACK and t.tag.startswith("MA") for t in sent.tokens)
         # a sentence cut out of a longer one ("라는 말에 속상함이 묻어나요.") starts with a particle or ending
-        ok = ok and bool(sent.tokens) and not sent.tokens[0].tag.startswith(("J", "E", "XS", "VCP"))
-        out.append((s, frozenset(t.form for t in sent.tokens if t.tag in _CONTENT_TAGS), ok))
+        # ("정도로 짧게 …": a dependent noun cannot start one either)
+        ok = ok and bool(sent.tokens) and not sent.tokens[0].tag.startswith(("J", "E", "XS", "VCP", "NNB")) \
+            and sent.tokens[0].form not in _BOUND_STARTS
+        # "그 변화", "그 사람": a determiner pointing at something the user never told
+        ok = ok and not any(t.tag == "MM" and t.form in ("그", "이", "저") and nxt.tag.startswith("NN")
+                            and nxt.form not in _POINTABLE for t, nxt in zip(sent.tokens, sent.tokens[1:]))
+        out.append((s, frozenset(content_words(sent.tokens)), ok))
     return out
 
 
 _CONTENT_TAGS = ("NNG", "NNP", "VV", "VA", "XR")
+# What "그 …" may point at without presupposing a detail: the feeling or the talk itself.
+_POINTABLE = {"마음", "말", "말씀", "일", "이야기", "얘기", "순간", "상황", "감정", "기분", "생각", "때", "시간"}
+
+
+def content_words(tokens) -> list[str]:
+    """Nouns, predicate stems and roots; Kiwi marks irregular stems "VA-I", "VV-R": those count too."""
+    return [t.form for t in tokens if t.tag.split("-")[0] in _CONTENT_TAGS]
 # Predicates that describe no one's situation: feeling, coping, talking, being.
 GENERIC_PREDICATES: frozenset[str] = frozenset("""
 하 되 있 없 같 보 주 오 가 알 모르 들 느끼 생각하 말하 이야기하 나누 털어놓 듣 지내 보내 쉬 돌보 챙기 버티 견디 애쓰

@@ -54,10 +54,10 @@ def our_lines() -> set[str]:
     """Every sentence our own banks can say (written by us, generic by construction)."""
     from .offline_acts import ACT_REPLIES
     from .offline_compose import EMPATHY, FEELINGS, QUESTIONS, TIRED
-    from .offline_openers import ADVICE, FOLLOW_UPS, INFO, NOUN_OPENERS
+    from .offline_openers import ADVICE, ADVICE_KINDS, FOLLOW_UPS, INFO, NOUN_OPENERS, REFERRAL
 
     banks = [*FEELINGS.values(), *EMPATHY.values(), *QUESTIONS.values(), TIRED, *ACT_REPLIES.values(),
-             *ADVICE.values(), INFO, *NOUN_OPENERS.values(), FOLLOW_UPS]  # templates: {N} is the user's noun
+             *ADVICE.values(), *(lines for _, lines in ADVICE_KINDS.values()), INFO, REFERRAL, *NOUN_OPENERS.values(), FOLLOW_UPS]  # templates: {N} is the user's noun
     return {line.replace("{N}", "") for bank in banks for line in bank}
 
 

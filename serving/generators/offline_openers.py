@@ -13,9 +13,10 @@ only words from outside are the user's own noun phrase.
 
 from __future__ import annotations
 
+import re
 import zlib
 
-from .offline_compose import GENERIC_NOUNS, TOPICS, _person, _words
+from .offline_compose import _REPORTED_EF, GENERIC_NOUNS, TOPICS, _person, _words
 
 OPENINGS = ("clause", "noun", "feeling")
 
@@ -54,6 +55,32 @@ ADVICE: dict[str, list[str]] = {
          "마음을 종이에 적어 보면 생각이 조금 정리되기도 해요.",
          "믿을 만한 사람에게 지금 마음을 이야기해 보는 것도 도움이 될 수 있어요."],
 }
+# What is asked matters more than the topic: "어떻게 말하면 좋을까요" wants a way to say it, not
+# the family topic's lines. Keyed by what the request asks for; checked before the topic.
+ADVICE_KINDS: dict[str, tuple[tuple[str, ...], list[str]]] = {
+    "say": (("말하", "말을 하", "말해", "얘기하", "얘기를 하", "이야기하", "말을 꺼", "꺼내", "전하", "부탁하", "거절", "사과하"),
+            ["말을 꺼내기 전에 꼭 전하고 싶은 것 한 가지만 먼저 정해 두면 조금 덜 막막할 수 있어요.",
+             "상대를 탓하기보다 '나는 이럴 때 이렇게 느껴'처럼 내 마음을 중심으로 말해 보는 것도 방법이에요.",
+             "서로 마음이 차분할 때를 골라 짧게 이야기를 꺼내 보시면 좋겠어요."]),
+    "decide": (("결정", "할지 말지", "할까 말까", "고를", "골라야", "선택", "어느 쪽", "그만둘지"),
+               ["지금 당장 정하지 않아도 괜찮아요. 며칠 시간을 두고 마음이 어느 쪽으로 기우는지 살펴봐도 돼요.",
+                "선택지마다 마음이 끌리는 점과 걸리는 점을 나란히 적어 보면 생각이 조금 또렷해지기도 해요."]),
+    "habit": (("자꾸", "고치", "끊", "멈추", "참을 수", "조절", "미루"),
+              ["스스로를 너무 탓하지 않으셔도 돼요. 그렇게 되는 순간이 언제인지 며칠만 적어 보면 실마리가 보이기도 해요.",
+               "한 번에 끊으려 하기보다 그런 순간이 왔을 때 대신 해 볼 작은 일 하나를 정해 두는 것도 도움이 돼요."]),
+}
+
+# Where a person can get real counselling, for a message that asks it; what maeum is not.
+REFERRAL = ["전문 상담은 정신건강위기상담전화 1577-0199나 가까운 정신건강복지센터에서 받을 수 있고, 청소년이라면 1388도 있어요."]
+_HELP_PLACE = re.compile(r"(상담|치료|진료|도움)\s*(을|를)?\s*(받을\s*수\s*있는|받을|받는|해\s*주는|할\s*수\s*있는)\s*(곳|데|기관|센터|병원)|"
+                         r"상담\s*센터|정신과\s*(어디|추천)|상담\s*(어디서|어디에서)")
+
+
+def asks_where_to_get_help(text: str) -> bool:
+    """Whether the message asks where to get counselling or treatment."""
+    return bool(_HELP_PLACE.search(text))
+
+
 INFO = ["정확한 정보는 제가 확실히 말씀드리기 어려워요. 믿을 만한 기관이나 전문가에게 확인해 보시는 게 좋겠어요."]
 
 # Questions that go back to what the user said earlier ("아까 말한 디자인 공부 얘기 더 해 줄래?").
@@ -65,6 +92,7 @@ _NOUN_TAGS = ("NNG", "NNP")
 _NOT_KEY = {"주말", "아침", "저녁", "밤", "새벽", "어제", "내일", "모레", "주", "달", "년", "날", "집", "맨날", "평일"}
 _BARE = ("NNG", "NNP", "XSN", "NNB")
 _GRIEF_TOPIC = TOPICS["grief"]
+_TOPIC_WORDS = frozenset(k for keys in TOPICS.values() for k in keys if " " not in k)
 
 
 def opening_order(text: str, turn: int) -> list[str]:
@@ -74,35 +102,58 @@ def opening_order(text: str, turn: int) -> list[str]:
 
 
 def key_phrase(text: str) -> str | None:
-    """The user's first noun phrase that names something specific ("부모님 기대", "디자인 공부"):
-    the run of bare nouns before it included; generic nouns, pronouns and negated nouns skipped."""
+    """The user's noun phrase that most likely names what the feeling is about ("부모님 기대",
+    "디자인 공부"): the run of bare nouns before it included; generic nouns, pronouns and negated
+    nouns skipped. Ranked by how the sentence marks it: a cause ("부모님 때문에") first, then a
+    subject, object or topic, then a person or a topic word as a place or addressee ("회사에서",
+    "팀장한테"); a means or a quotation ("무료로", "무료 상담이라고") is never the cause."""
     from serving.kiwi import get_kiwi
 
     tokens = [t for t in get_kiwi().tokenize(text) if not t.tag.startswith(("SF", "SW", "SS", "SE", "SO"))]
     words = _words(tokens)
+    endings = [t for t in tokens if t.tag == "EF"]
+    reported = bool(endings) and bool(_REPORTED_EF.match(endings[-1].form))
     run: list[str] = []
+    found: list[tuple[int, int, str]] = []  # (rank, position, phrase)
     for i, word in enumerate(words):
         if word[0].tag not in _NOUN_TAGS:
             run = []
             continue
         lead = []
         for t in word:
-            if t.tag not in _BARE:
+            if t.tag not in _BARE or (t.tag == "NNB" and t.form == "때문"):
                 break
             lead.append(t)
         part = "".join(t.form for t in lead)
         head = [t for t in lead if t.tag in _NOUN_TAGS][-1].form
-        if len(lead) < len(word) and word[len(lead)].tag.startswith(("XSV", "XSA")):  # "포기하고": a verb
-            run = []
+        after = word[len(lead)] if len(lead) < len(word) else None
+        if after is not None and (after.tag.startswith(("XSV", "XSA")) or (after.tag == "VV" and after.form == "하")):
+            run = []  # "포기하고", "알바하는데": a verb
             continue
-        if len(lead) == len(word) and i + 1 < len(words):  # a bare noun: part of the next word's phrase
+        cause = after is None and i + 1 < len(words) and words[i + 1][0].form == "때문"  # "부모님 때문에"
+        if after is None and i + 1 < len(words) and not cause:  # a bare noun: part of the next word's phrase
             run = run + [part] if head not in GENERIC_NOUNS and head not in _NOT_KEY else []
             continue
         negated = any(t.form in ("없", "안", "못") for w in words[i:i + 3] for t in w)
-        specific = head not in GENERIC_NOUNS and head not in _NOT_KEY and len(head) >= 2
-        if (specific or run) and not negated:
-            return " ".join(run + [part])
+        specific = head not in GENERIC_NOUNS and head not in _NOT_KEY and len(part) >= 2
+        phrase = " ".join(run + [part])
         run = []
+        rank = 0 if cause else _cause_rank(after, word, head)
+        if reported and _person(head):  # "친구들은 그냥 헤어지래요": they said it; they are not the trouble
+            rank = None
+        if (specific or len(phrase.split()) > 1) and not negated and rank is not None:
+            found.append((rank, i, phrase))
+    return min(found)[2] if found else None
+
+
+def _cause_rank(after, word, head: str) -> int | None:
+    """How likely a noun marked by `after` names the cause (lower: likelier); None: never."""
+    if any(t.tag == "NNB" and t.form == "때문" for t in word):
+        return 0
+    if after is None or after.tag in ("JKS", "JKO", "JX", "JKG"):
+        return 1
+    if after.tag == "JKB" and after.form not in ("로", "으로") and (_person(head) or head in _TOPIC_WORDS):
+        return 2
     return None
 
 
@@ -119,8 +170,10 @@ def noun_opener(phrase: str, emotion_key: str, text: str, turn: int) -> str:
     return bank[(zlib.crc32(text.encode("utf-8")) + turn) % len(bank)].format(N=joined)
 
 
-def advice_lines(topic: str | None) -> list[str]:
-    return ADVICE.get(topic or "", []) + ADVICE[""]
+def advice_lines(topic: str | None, text: str = "") -> list[str]:
+    """Suggestions for what the request asks (a way to say it, a decision, a habit), then the topic's."""
+    kind = next((lines for cues, lines in ADVICE_KINDS.values() if any(c in text for c in cues)), [])
+    return kind + ADVICE.get(topic or "", []) + ADVICE[""]
 
 
 def follow_ups(phrase: str) -> list[str]:
