@@ -87,16 +87,20 @@ def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list
     if final is not None and a <= final.end < b:
         return _clip_predicate(toks, a, final)
     morphs = []
-    for t in part:
+    for k, t in enumerate(part, start=a):
         if t.tag in {"SF", "SP"}:
             continue
         if t.tag in _DROP_PARTICLES or (t.tag == "JX" and t.form in _DROP_JX):
             continue
-        if t.tag == "EP" and t.form in HONORIFIC_EP and not honoured[toks.index(t)]:
+        if t.tag == "EP" and t.form in HONORIFIC_EP and not honoured[k]:
             continue  # the listener's 시 goes; an honoured grandmother's stays
-        plain = plain_for_honorific(t.form, toks, text, t.start) if t.tag.startswith("V") else None
+        plain = plain_for_honorific(t.form, toks, text, t.start) if t.tag.startswith("V") and not honoured[k] else None
         if plain:
             morphs.append((plain, "VV"))  # 드시면서 → 마시면서
+            if plain == "있" and k + 1 < len(toks) and toks[k + 1].morph == ("ᆫ", "ETM"):
+                morphs.append(("는", "ETM"))  # 계신 곳 → 있는 곳, not 있은
+            continue
+        if morphs and morphs[-1] == ("는", "ETM") and t.morph == ("ᆫ", "ETM"):
             continue
         if t.tag == "NP" and t.form in _PRONOUNS:
             morphs.append((_PRONOUNS[t.form], "NP"))
