@@ -62,7 +62,7 @@ def test_king_and_seonbi_differ_on_ordinary_sentences(personas):
                  "그 마음 충분히 이해해요.", "지금은 괜찮으신가요?"]
     same = 0
     for s in sentences:
-        king = engine.rewrite_one(s, personas.get("king")).replace("과인", "X")
+        king = engine.rewrite_one(s, personas.get("king")).replace("짐", "X")
         seonbi = engine.rewrite_one(s, personas.get("seonbi")).replace("소생", "X")
         same += king.strip("!.?… ") == seonbi.strip("!.?… ").removeprefix("허허, ").removeprefix("음, ")
     assert same == 0
@@ -132,4 +132,4 @@ def test_light_sentences_are_not_read_as_pain(sentence):
 def test_king_speaks_hage_sentence_by_sentence(personas):
     line = "그러셨군요. 제가 곁에 있을게요."
     out = [RulesEngine(seed=0).rewrite_one(s, personas.get("king"), i) for i, s in enumerate(split_sentences(line))]
-    assert out == ["그랬네.", "과인이 곁에 있겠네."]
+    assert out == ["그랬네.", "짐이 곁에 있겠네."]

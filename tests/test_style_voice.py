@@ -182,7 +182,7 @@ def test_seonbi_and_king_differ_on_most_review_sentences(personas):
 
     def bare(text: str) -> str:
         text = re.sub(r"^(허허|음),\s*", "", text).replace("!", ".")
-        return text.replace("과인", "나").replace("소생", "나")
+        return text.replace("과인", "나").replace("짐", "나").replace("소생", "나")
 
     same = sum(bare(engine.rewrite_one(s, personas.get("king"), i)) == bare(engine.rewrite_one(s, personas.get("seonbi"), i))
                for i, s in enumerate(lines))

@@ -146,8 +146,11 @@ def lexical_honorific(toks: list[Tok], i: int) -> bool:
 
 def is_verb(toks: list[Tok], stem: int) -> bool:
     tok = toks[stem]
-    if tok.form in NEGATORS and stem >= 2 and toks[stem - 1].form == "지":
-        j = stem - 2
+    k = stem - 1
+    if tok.form in NEGATORS and k >= 1 and toks[k].tag == "JX" and toks[k - 1].form == "지":
+        k -= 1  # 같진 않다, 쉽지는 않다: the particle between 지 and 않 changes nothing
+    if tok.form in NEGATORS and k >= 1 and toks[k].form == "지":
+        j = k - 1
         while j >= 0 and toks[j].tag == "EP":
             j -= 1
         return j >= 0 and is_verb(toks, j)

@@ -40,6 +40,8 @@ _OLD_FORMS = {
 }
 _TELLING_TAILS = ("다니까", "다니깐", "다네", "지")  # tails that insist or tell what one knows
 _PERFORMATIVE_STEMS = {"고맙", "반갑", "미안하", "죄송하", "감사하", "축하하"}
+_SPEAKER_FEELINGS = {"궁금", "궁금하", "기쁘", "설레", "걱정되", "걱정", "아쉽", "안타깝", "싶", "다행", "뿌듯하", "미안", "속상하",
+                     "대단하", "대단", "멋지", "훌륭하", "훌륭", "장하", "기특하", "기특", "든든하", "든든"}
 _PERFORMATIVE_NOUNS = {"감사", "축하", "환영", "미안", "죄송"}
 
 
@@ -206,6 +208,8 @@ class Renderer:
                 return noun + i + "네"  # 해체: 친구네, 사람이네 (일세 is the king's 하게체)
             if tail == "네" and noun.endswith("거") and self._bound_geo():
                 return noun[:-1] + "걸세"  # 괜찮아질 걸세
+            if tail == "는가" and noun.endswith("거") and self._bound_geo():
+                return noun[:-1] + "건가"  # 잘못 이해한 건가, not 거인가
             return noun + {"다니까": i + "라니까", "다니깐": i + "라니깐", "구먼": i + "구먼", "다네": i + "라네",
                            "네": "일세", "지": i + "지", "는가": "인가"}[tail]
         if self.toks[p.stem].tag == "VCN" and not p.tense:
@@ -260,7 +264,29 @@ class Renderer:
         mood = self.pred.mood
         if tail in _TELLING_TAILS and (self._performative() or any(self.toks[i].form == "겠" for i in self.pred.tense)):
             return False  # 감사하다니깐, 축하하지, 지쳤겠다네: thanks and guesses are not insisted on
+        if tail in ("구먼", *_TELLING_TAILS) and self._wish():
+            return False  # 탓하지 않았으면 하지 / 하는구먼: a wish is said plainly
+        if tail == "네" and self._permission():
+            return False  # 울어도 괜찮네 reads as a discovery, not a reassurance
         return (tail in STATEMENT_TAILS and mood is Mood.STATEMENT) or (tail in QUESTION_TAILS and mood is Mood.QUESTION)
+
+    def _admiring(self) -> bool:
+        """-ㄴ데요? on an adjective (멋진데요?, 좋은데요?) admires; on a verb it asks (어디 가는데요?)."""
+        return self.pred.family is Family.NDE and not self.takes_neun() and not self.pred.tense
+
+    def _wish(self) -> bool:
+        """-었으면 하다 (쉬었으면 해요): a wish."""
+        p = self.pred
+        before = self.toks[p.stem - 1] if p.stem > 0 else None
+        return self.toks[p.stem].form == "하" and before is not None and before.tag == "EC" \
+            and before.form in {"면", "으면"}
+
+    def _permission(self) -> bool:
+        """-어도 괜찮다/되다 (울어도 괜찮아요): permission, or 괜찮다 alone (reassurance)."""
+        p = self.pred
+        before = self.toks[p.stem - 1] if p.stem > 0 else None
+        return self.toks[p.stem].form in {"괜찮", "되"} and (
+            self.toks[p.stem].form == "괜찮" or (before is not None and before.form in {"어도", "아도", "여도"}))
 
     def _performative(self) -> bool:
         """Thanking, congratulating, apologising, welcoming: said, not claimed."""
@@ -345,7 +371,23 @@ class Renderer:
         old = self._old_family(SpeechLevel.HAGE, hon, question)
         if old is not None:
             return old
-        return self._hae_tail("는가" if question else "네", hon, hage=True)
+        if question and self._admiring():
+            return self._hae_tail("네", hon, hage=True)  # 멋진데요? → 멋지네?: admiring, not asking
+        if question:
+            return self._hae_tail("는가", hon, hage=True)
+        return self._hae_tail("다네" if self._tells() else "네", hon, hage=True)
+
+    def _tells(self) -> bool:
+        """A plain present statement the king tells (누구에게나 있다네, 괜찮다네): 하게체 -다네;
+        the past, guesses, thanks, wishes, the speaker's feelings and praise take -네
+        (애썼네, 힘들었겠네, 고맙네, 궁금하네, 대단하네), a noun 일세 (자연스러운 일일세)."""
+        p = self.pred
+        stem, before = self.toks[p.stem], self.toks[p.stem - 1] if p.stem > 0 else None
+        feeling = stem.form in _SPEAKER_FEELINGS or (before is not None and before.form in _SPEAKER_FEELINGS) \
+            or (stem.form == "같" and before is not None and before.form in {"것", "거"})  # 궁금하네, 알 것 같네
+        return p.family is Family.PLAIN and p.mood is Mood.STATEMENT and not self._performative() and not feeling \
+            and not self._wish() and not p.tense \
+            and self.toks[p.stem].tag not in {"VCP", "VCN"}  # 일이라네/아니라네: 일세, 아닐세 read better
 
     def _old_family(self, level: SpeechLevel, hon: bool, question: bool) -> str | None:
         """The families 하오체 and 하게체 build from a linked form plus a word (듣겠소/듣겠네,
@@ -390,7 +432,7 @@ class Renderer:
             eu_stem = join(self.base(False, tense=False) + [("으면", "EC")])[:-1]
             return attach_formal(eu_stem, "시다")
         hon = self.keep_hon()
-        if p.family is Family.NE or p.family is Family.GUN:
+        if p.family is Family.NE or p.family is Family.GUN or (p.mood is Mood.QUESTION and self._admiring()):
             return join(self.base(hon) + [("는구려" if self.takes_neun() else "구려", "EF")])
         old = self._old_family(SpeechLevel.HAO, hon, p.mood is Mood.QUESTION)
         if old is not None:
