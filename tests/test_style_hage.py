@@ -87,8 +87,8 @@ def test_echo_stays_polite_in_formal_speech():
     assert convert_speech_level("혼자 우셨다고요.", HAO) == "혼자 울었다고 했소."
 
 
-def test_thanks_and_guesses_take_no_insisting_tail():
-    assert convert_speech_level("와 주셔서 고마워요.", HAE, tail="다니깐") == "와 줘서 고마워."
+def test_thanks_and_guesses_are_not_told_as_known_facts():
+    assert convert_speech_level("와 주셔서 고마워요.", HAE, tail="지") == "와 줘서 고마워."
     assert convert_speech_level("축하드려요.", HAE, tail="지") == "축하해."
     assert convert_speech_level("많이 지치셨겠어요.", HAE, tail="다네") == "많이 지쳤겠어."
     assert convert_speech_level("이제 다 괜찮아요.", HAE, tail="다니깐") == "이제 다 괜찮다니깐."

@@ -11,7 +11,9 @@ from __future__ import annotations
 from serving.style.analysis import Tok, analyse, join
 from serving.style.endings import Mood
 from serving.style.predicates import HONORIFIC_EP, find_predicates, honoured_clauses, is_verb
+from serving.style.levels import SpeechLevel
 from serving.style.render import plain_for_honorific
+from serving.style.speech_levels import convert_speech_level
 
 _DROP_PARTICLES = {"JKS", "JKO", "JKC", "JKG"}
 _DROP_JX = {"은", "는", "ᆫ", "요", "이", "가"}
@@ -20,8 +22,10 @@ _PRONOUNS = {"저": "본 기체", "제": "본 기체", "저희": "본 기체들"
 
 def clip(sentence: str) -> str:
     toks = analyse(sentence)
-    if not toks or any(t.quoted for t in toks):
+    if not toks:
         return sentence
+    if any(t.quoted for t in toks):
+        return convert_speech_level(sentence, SpeechLevel.HAPSYO)  # quoted words are not clipped: formal instead
     preds = find_predicates(toks)
     final = preds[-1] if preds else None
     if final is not None and _greeting(toks, final):

@@ -13,8 +13,10 @@ import random
 import re
 from typing import TYPE_CHECKING
 
-from serving.style.analysis import quoted_spans
+from serving.style.analysis import analysed, quoted_spans
 from serving.style.distress import about_pain
+from serving.style.endings import Mood
+from serving.style.predicates import find_predicates
 
 if TYPE_CHECKING:
     from serving.personas.schema import Persona, PersonaStyle
@@ -160,7 +162,7 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
         if trace is not None and (prefixes or deco.emoji):
             trace.append(("calm", out, f"no interjection or emoji: {calm}"))
         return out
-    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out):
+    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out, original):
         before, out = out, f"{prefix} {out}"
         _note(trace, "interjection", before, out)
     if emoji is not None and emoji_roll < deco.emoji_rate:
@@ -169,9 +171,15 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
     return out
 
 
-def _prefix_fits(prefix: str, sentence: str) -> bool:
-    """그럼그럼, 요즘 어때? agrees with nothing: no agreement before a question."""
-    return not (_bare(prefix) in AGREEMENT and is_question(sentence))
+def _prefix_fits(prefix: str, sentence: str, original: str | None = None) -> bool:
+    """그럼그럼, 요즘 어때? agrees with nothing: no agreement before a question, nor before
+    a request or an invitation (그럼그럼, 말해 줘)."""
+    if _bare(prefix) not in AGREEMENT:
+        return True
+    if is_question(sentence):
+        return False
+    preds = find_predicates(list(analysed(original or sentence)))
+    return not (preds and preds[-1].mood in (Mood.IMPERATIVE, Mood.SUGGESTION))
 
 
 # Emoji, emoticons and laughter: anything playful a decoration can add.

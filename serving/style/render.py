@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from serving.style.analysis import Tok, join
 from serving.style.endings import HEARSAY, Family, Mood, intimate_form, polite_form
-from serving.style.hangul import attach_formal, attach_hao, ends_with_vowel_sound, final_of
+from serving.style.hangul import attach_formal, attach_hao, ends_with_vowel_sound, final_of, with_final
 from serving.style.levels import HAO_TAILS, INTIMATE_LEVELS, QUESTION_TAILS, STATEMENT_TAILS, TAILS, SpeechLevel
 from serving.style.predicates import NEUN_STEMS, Predicate, is_verb, passing_away
 
@@ -41,7 +41,8 @@ _OLD_FORMS = {
 _TELLING_TAILS = ("다니까", "다니깐", "다네", "지")  # tails that insist or tell what one knows
 _PERFORMATIVE_STEMS = {"고맙", "반갑", "미안하", "죄송하", "감사하", "축하하"}
 _SPEAKER_FEELINGS = {"궁금", "궁금하", "기쁘", "설레", "걱정되", "걱정", "아쉽", "안타깝", "싶", "다행", "뿌듯하", "미안", "속상하",
-                     "대단하", "대단", "멋지", "훌륭하", "훌륭", "장하", "기특하", "기특", "든든하", "든든"}
+                     "대단하", "대단", "멋지", "훌륭하", "훌륭", "장하", "기특하", "기특", "든든하", "든든", "신기하", "신기",
+                     "반갑", "고맙"}
 _PERFORMATIVE_NOUNS = {"감사", "축하", "환영", "미안", "죄송"}
 
 
@@ -262,13 +263,20 @@ class Renderer:
 
     def tail_fits(self, tail: str) -> bool:
         mood = self.pred.mood
-        if tail in _TELLING_TAILS and (self._performative() or any(self.toks[i].form == "겠" for i in self.pred.tense)):
-            return False  # 감사하다니깐, 축하하지, 지쳤겠다네: thanks and guesses are not insisted on
+        if tail in ("다네", "지") and (self._performative() or self._guess()):
+            return False  # 감사하지, 축하하지, 지쳤겠다네: thanks and guesses are not told as known facts
         if tail in ("구먼", *_TELLING_TAILS) and self._wish():
             return False  # 탓하지 않았으면 하지 / 하는구먼: a wish is said plainly
-        if tail == "네" and self._permission():
-            return False  # 울어도 괜찮네 reads as a discovery, not a reassurance
+        if tail in ("네", "구먼") and self._permission():
+            return False  # 울어도 괜찮네/괜찮구먼 reads as a discovery, not a reassurance
         return (tail in STATEMENT_TAILS and mood is Mood.STATEMENT) or (tail in QUESTION_TAILS and mood is Mood.QUESTION)
+
+    def _guess(self) -> bool:
+        """-겠- or -ㄹ 것 같다: the speaker guesses."""
+        p = self.pred
+        before = self.toks[p.stem - 1] if p.stem > 0 else None
+        return any(self.toks[i].form == "겠" for i in p.tense) or (
+            self.toks[p.stem].form == "같" and before is not None and before.form in {"것", "거"})
 
     def _admiring(self) -> bool:
         """-ㄴ데요? on an adjective (멋진데요?, 좋은데요?) admires; on a verb it asks (어디 가는데요?)."""
@@ -367,7 +375,7 @@ class Renderer:
         if p.mood is Mood.IMPERATIVE:
             return join(self.base(False, tense=False) + [("게", "EF")])
         if p.mood is Mood.SUGGESTION:
-            return self.surface(False, tense=False) + "세"
+            return self._hage_invitation()
         old = self._old_family(SpeechLevel.HAGE, hon, question)
         if old is not None:
             return old
@@ -384,10 +392,17 @@ class Renderer:
         p = self.pred
         stem, before = self.toks[p.stem], self.toks[p.stem - 1] if p.stem > 0 else None
         feeling = stem.form in _SPEAKER_FEELINGS or (before is not None and before.form in _SPEAKER_FEELINGS) \
-            or (stem.form == "같" and before is not None and before.form in {"것", "거"})  # 궁금하네, 알 것 같네
+            or self._guess()  # 궁금하네, 알 것 같네
         return p.family is Family.PLAIN and p.mood is Mood.STATEMENT and not self._performative() and not feeling \
             and not self._wish() and not p.tense \
             and self.toks[p.stem].tag not in {"VCP", "VCN"}  # 일이라네/아니라네: 일세, 아닐세 read better
+
+    def _hage_invitation(self) -> str:
+        """-(으)세: 찾아보세, 먹으세, 걸으세, 말하지 마세 (ㄹ drops)."""
+        eu_stem = join(self.base(False, tense=False) + [("으면", "EC")])[:-1]
+        if final_of(eu_stem[-1:]) == "ㄹ":
+            eu_stem = eu_stem[:-1] + with_final(eu_stem[-1], "")
+        return eu_stem + "세"
 
     def _old_family(self, level: SpeechLevel, hon: bool, question: bool) -> str | None:
         """The families 하오체 and 하게체 build from a linked form plus a word (듣겠소/듣겠네,
@@ -425,7 +440,7 @@ class Renderer:
         if tail == "네" and p.mood is Mood.IMPERATIVE:
             return join(self.base(False, tense=False) + [("게", "EF")])  # 하게체 command: 쉬어 보게
         if tail == "네" and p.mood is Mood.SUGGESTION:
-            return self.surface(False, tense=False) + "세"  # 하게체 invitation: 같이 찾아보세
+            return self._hage_invitation()  # 하게체 invitation: 같이 찾아보세
         if p.mood is Mood.IMPERATIVE:
             return self.surface(True, tense=False) + "오"
         if p.mood is Mood.SUGGESTION:
