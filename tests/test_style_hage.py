@@ -133,3 +133,45 @@ def test_king_speaks_hage_sentence_by_sentence(personas):
     line = "그러셨군요. 제가 곁에 있을게요."
     out = [RulesEngine(seed=0).rewrite_one(s, personas.get("king"), i) for i, s in enumerate(split_sentences(line))]
     assert out == ["그랬네.", "짐이 곁에 있겠네."]
+
+
+@pytest.mark.parametrize("source, hage", [
+    ("우리 같이 밥 먹어요.", "우리 같이 밥 먹으세."),
+    ("같이 천천히 걸어요.", "같이 천천히 걸으세."),
+    ("그 계획 정말 멋진데요?", "그 계획 정말 멋지네?"),      # admiring, not asking
+    ("어디 가시는데요?", "어디 가는가?"),
+    ("그동안 고생 많으셨어요.", "그동안 고생 많았네."),        # the past is noted, not told (-다네)
+    ("그런 날은 누구에게나 있어요.", "그런 날은 누구에게나 있다네."),
+    ("정말 대단하세요.", "정말 대단하네."),
+])
+def test_hage_forms(source, hage):
+    assert convert_speech_level(source, HAGE) == hage
+
+
+def test_no_agreement_interjection_before_a_request(personas):
+    from serving.style.decorate import _prefix_fits
+    assert not _prefix_fits("그럼그럼,", "도울 게 있으면 말해 줘.", "도울 게 있으면 말씀해 주세요.")
+    assert not _prefix_fits("그래그래,", "다음에 또 이야기하자.", "다음에 또 이야기해요.")
+    assert _prefix_fits("그럼그럼,", "그 마음 충분히 이해해.", "그 마음 충분히 이해해요.")
+    assert _prefix_fits("허허,", "도울 게 있으면 말해 줘.", "도울 게 있으면 말씀해 주세요.")
+
+
+def test_android_speaks_formally_around_quoted_words():
+    assert clip("\"괜찮아\"라는 말이 듣고 싶으셨군요.").endswith("싶으셨군요.")
+    assert clip("다 제 잘못이에요, 라고 하셨죠.") == "다 제 잘못이에요, 라고 하셨습니다."
+
+
+@pytest.mark.parametrize("source, hae", [
+    ("오늘은 제가 먼저 여쭤봐도 될까요?", "오늘은 내가 먼저 물어봐도 될까?"),   # humble verbs for the listener go
+    ("다음에 또 뵐게요.", "다음에 또 볼게."),
+    ("선생님께 여쭤보셨어요?", "선생님께 여쭤봤어?"),                        # for an honoured person they stay
+    ("제가 드린 말씀이 부담이 되셨다면 미안해요.", "내가 한 말이 부담이 됐다면 미안해."),  # 말씀 is said, not given
+    ("솔직한 말씀을 드리자면 걱정돼요.", "솔직한 말을 하자면 걱정돼."),
+])
+def test_humble_speech_follows_the_level(source, hae):
+    assert convert_speech_level(source, HAE) == hae
+
+
+def test_android_clips_every_predicate_but_keeps_greetings():
+    assert clip("생일 축하드려요, 오늘 하루 즐겁게 보내세요!") == "생일. 축하 드림. 오늘. 하루. 즐겁게. 보내기. 권장."
+    assert clip("안녕하세요, 다시 와 주셔서 반가워요.").startswith("안녕하십니까")

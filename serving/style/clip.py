@@ -33,7 +33,7 @@ def clip(sentence: str) -> str:
     honoured = honoured_clauses(toks)
     out: list[tuple[str, bool]] = []   # (word, whether it leans on the next word)
     for a, b in _words(toks):
-        text = _clip_word(toks, a, b, sentence, final, honoured)
+        text = _clip_word(toks, a, b, sentence, final, honoured, preds)
         if not text:
             continue
         if out and text == out[-1][0]:
@@ -83,13 +83,18 @@ def _words(toks: list[Tok]) -> list[tuple[int, int]]:
     return spans
 
 
-def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list[bool]) -> str:
+def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list[bool], preds=None) -> str:
     part = toks[a:b]
     if all(t.tag.startswith(("S", "W_")) for t in part):
         mark = "".join(t.form for t in part)
         return "" if all(t.tag in {"SF", "SP", "SE"} for t in part) else mark
     if final is not None and a <= final.end < b:
         return _clip_predicate(toks, a, final)
+    inner = next((p for p in preds if a <= p.end < b), None) if preds else None
+    if inner is not None and a <= inner.stem:
+        if _greeting(toks, inner):
+            return text[toks[a].start:toks[inner.stem].start] + "하십니까"  # 안녕하세요, … → 안녕하십니까
+        return _clip_predicate(toks, a, inner)  # 축하드려요, 오늘 … → 축하드림. 오늘 …
     morphs = []
     for k, t in enumerate(part, start=a):
         if t.tag in {"SF", "SP"}:

@@ -135,19 +135,40 @@ def _word_overrides(toks: list[Tok], level: SpeechLevel, text: str, polite_sourc
         elif level in INTIMATE_LEVELS and tok.form == "드리" and tok.tag.startswith(("VX", "VV")) \
                 and not honours_someone:
             prev = toks[i - 1] if i > 0 else None
+            said = _said_with(toks, i)
             if prev is not None and prev.tag == "NNG" and prev.end == tok.start and not prev.quoted:
                 # 축하드려요, 말씀드릴게요: 드리다 stands for 하다 after a noun (축하해, 말할게)
                 overrides[i] = [("하", "XSV")]
                 if prev.form == "말씀":
                     overrides[i - 1] = [("말", "NNG")]
+            elif said is not None:
+                # 말씀을 드리면, 제가 드린 말씀: what one says is 하다, not given (말을 하면, 내가 한 말)
+                overrides[i] = [("하", "VV")]
+                overrides[said] = [("말", "NNG")]
             else:
                 overrides[i] = [("주", tok.tag)]
+        elif level in INTIMATE_LEVELS and tok.form in _HUMBLE_VERBS and tok.tag.startswith("VV") \
+                and not honours_someone and not honoured[i]:
+            overrides[i] = [_HUMBLE_VERBS[tok.form]]  # 여쭤봐도 → 물어봐도: no need to lower oneself
         elif tok.morph == ("말씀", "NNG") and not _honoured_owner(toks, i) and not honoured[i] and (
                 level in (_H, _HG) or (level is _HO and i + 1 < len(toks) and toks[i + 1].form == "하")):
             overrides[i] = [("말", "NNG")]  # the listener's 말씀 is 말 between friends
         elif level is not _HY and tok.form == "요" and _is_polite_yo(toks, i, level):
             overrides[i] = []
     return overrides
+
+
+# Humble verbs the speaker uses for the listener (not for an honoured third person).
+_HUMBLE_VERBS = {"여쭈": ("묻", "VV-I"), "여쭙": ("묻", "VV-I"), "뵙": ("보", "VV"), "뵈": ("보", "VV")}
+
+
+def _said_with(toks: list[Tok], i: int) -> int | None:
+    """The 말씀 that 드리다 at i gives (말씀을 드리다, 드린 말씀): what is said."""
+    if i >= 2 and toks[i - 1].tag == "JKO" and toks[i - 2].morph == ("말씀", "NNG"):
+        return i - 2
+    if i + 2 < len(toks) and toks[i + 1].tag == "ETM" and toks[i + 2].morph == ("말씀", "NNG"):
+        return i + 2
+    return None
 
 
 def _honoured_owner(toks: list[Tok], i: int) -> bool:
