@@ -175,3 +175,13 @@ def test_humble_speech_follows_the_level(source, hae):
 def test_android_clips_every_predicate_but_keeps_greetings():
     assert clip("생일 축하드려요, 오늘 하루 즐겁게 보내세요!") == "생일. 축하 드림. 오늘. 하루. 즐겁게. 보내기. 권장."
     assert clip("안녕하세요, 다시 와 주셔서 반가워요.").startswith("안녕하십니까")
+
+
+@pytest.mark.parametrize("source, hapsyo, hage", [
+    ("내일도 기분이 가라앉아 있으면 다시 이야기해 줘요.", "내일도 기분이 가라앉아 있으면 다시 이야기해 주십시오.",
+     "내일도 기분이 가라앉아 있으면 다시 이야기해 주게."),
+    ("친구가 늘 옆에서 도와줘요.", "친구가 늘 옆에서 도와줍니다.", "친구가 늘 옆에서 도와준다네."),  # someone else: states
+])
+def test_a_request_with_juda_is_a_request(source, hapsyo, hage):
+    assert convert_speech_level(source, HAPSYO) == hapsyo
+    assert convert_speech_level(source, HAGE) == hage
