@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from serving.style.analysis import analysed, quoted_spans
@@ -61,15 +62,24 @@ def chooser(seed: int, persona_id: str, index: int, sentence: str) -> random.Ran
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
+def _alternation(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+
+
+_RISK_RE, _DISTRESS_RE = _alternation(_RISK + _SELF_BLAME), _alternation(DISTRESS)
+
+
 def is_risk(sentence: str) -> bool:
     """Risk, self-harm, violence, a hotline or self-criticism: nothing of a persona's manner
     but its level (no 구먼 on 쓸모없는 사람처럼 느껴져요)."""
-    return any(stem in sentence for stem in _RISK + _SELF_BLAME)
+    return _RISK_RE.search(sentence) is not None
 
 
+@lru_cache(maxsize=4096)
 def is_distress(sentence: str, lemmas: bool = True) -> bool:
-    """A pain word written in the sentence, or (with `lemmas`) any inflection of one."""
-    return any(stem in sentence for stem in DISTRESS) or (lemmas and about_pain(sentence))
+    """A pain word written in the sentence, or (with `lemmas`) any inflection of one
+    (cached: a sentence is asked about several times on its way through the engine)."""
+    return _DISTRESS_RE.search(sentence) is not None or (lemmas and about_pain(sentence))
 
 
 def substitute(sentence: str, substitutions: dict[str, str]) -> str:
