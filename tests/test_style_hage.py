@@ -185,3 +185,11 @@ def test_android_clips_every_predicate_but_keeps_greetings():
 def test_a_request_with_juda_is_a_request(source, hapsyo, hage):
     assert convert_speech_level(source, HAPSYO) == hapsyo
     assert convert_speech_level(source, HAGE) == hage
+
+
+@pytest.mark.parametrize("sentence", ["혹시 요즘 밥은 잘 챙겨 드세요?", "혹시 주변에 믿을 만한 분이 계신가요?",
+                                      "작년에 어머니를 먼저 보내셨다고 하셨죠.", "강아지를 떠나보내고 많이 허전하시죠."])
+def test_careful_checks_and_farewells_stay_plain(personas, sentence):
+    for persona in personas.all():
+        out = RulesEngine(seed=0).rewrite_one(sentence, persona)
+        assert not playful_added(sentence, out), (persona.id, out)

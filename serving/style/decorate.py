@@ -146,7 +146,14 @@ def calm_needed(sentence: str, original: str | None = None, context: "TurnContex
     # the source is read by lemma; the styled text only for the words a persona may add
     if is_distress(sentence, lemmas=original is None) or (original is not None and is_distress(original)):
         return "the sentence is about pain, risk, grief, illness or self-criticism"
+    if is_checking_question(original or sentence):
+        return "a careful check (혹시 …?): asked plainly"
     return None
+
+
+def is_checking_question(sentence: str) -> bool:
+    """혹시 …? is how a counsellor asks what may hurt (혹시 오늘 밤 혼자 계시나요?): never playful."""
+    return sentence.lstrip().startswith("혹시") and is_question(sentence)
 
 
 def decorate(sentence: str, persona: "Persona", rng: random.Random, original: str | None = None,
