@@ -193,3 +193,11 @@ def test_careful_checks_and_farewells_stay_plain(personas, sentence):
     for persona in personas.all():
         out = RulesEngine(seed=0).rewrite_one(sentence, persona)
         assert not playful_added(sentence, out), (persona.id, out)
+
+
+@pytest.mark.parametrize("source, levels", [
+    ("너무 자책하지 말아요.", ("너무 자책하지 마.", "너무 자책하지 마십시오.", "너무 자책하지 마시오.", "너무 자책하지 말게.")),
+    ("요즘 고민이 뭐예요?", ("요즘 고민이 뭐야?", "요즘 고민이 무엇입니까?", "요즘 고민이 무엇이오?", "요즘 고민이 무엇인가?")),
+])
+def test_dont_and_what_at_every_level(source, levels):
+    assert tuple(convert_speech_level(source, lv) for lv in (HAE, HAPSYO, HAO, HAGE)) == levels

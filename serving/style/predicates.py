@@ -232,6 +232,8 @@ def _mood(toks: list[Tok], pred: Predicate, clause_start: int) -> Mood:
     if stem.tag.startswith("VX") and stem.form == "보" and before is not None and before.tag == "EC" \
             and before.form in {"어", "아", "여"}:
         return Mood.IMPERATIVE        # 천천히 숨을 쉬어 봐요 (a gentle "try"; not 했나 봐요)
+    if stem.form == "말" and stem.tag.startswith("VX") and before is not None and before.form == "지":
+        return Mood.IMPERATIVE        # 걱정하지 말아요: don't
     if stem.tag.startswith("VX") and stem.form == "주" and before is not None and before.tag == "EC" \
             and before.form in {"어", "아", "여"} and not _has_other_subject(toks[segment:pred.first]):
         return Mood.IMPERATIVE        # 다시 이야기해 줘요: a request (친구가 도와줘요 states)

@@ -203,7 +203,8 @@ class Renderer:
         if tail in ("냐니까", "냐니깐"):
             return self._asking_tail(hon, nikka)
         if self.is_copula() and not p.tense and not hon:
-            noun, vowel = self._noun_text(), self.noun_ends_in_vowel()
+            noun, vowel = (self._formal_noun_text(), False) if hage and self._mwo() else \
+                (self._noun_text(), self.noun_ends_in_vowel())
             i = "" if vowel else "이"
             if tail == "네" and not hage:
                 return noun + i + "네"  # 해체: 친구네, 사람이네 (일세 is the king's 하게체)
@@ -253,6 +254,15 @@ class Renderer:
     def _echo(self) -> str:
         """The quoting part of 다고요 (울었다고, 탓이라고), to which 하오/하게 add 했소/했네."""
         return join(self.base(self.keep_hon()) + [(intimate_form(self.pred.form), "EC")])
+
+    def _mwo(self) -> bool:
+        p = self.pred
+        return p.stem > 0 and self.toks[p.stem - 1].morph == ("뭐", "NP")
+
+    def _formal_noun_text(self) -> str:
+        """뭐 is spoken: 무엇입니까, 무엇이오, 무엇인가 (not 뭐입니까)."""
+        noun = self._noun_text()
+        return noun[:-1] + "무엇" if self._mwo() and noun.endswith("뭐") else noun
 
     def _noun_text(self) -> str:
         p = self.pred
@@ -360,7 +370,7 @@ class Renderer:
             return join(self.base(hon) + [("어야", "EC")]) + " 합니" + ("까" if question else "다")
         ending = "니까" if question else "니다"
         if self.is_copula() and not p.tense and not hon:
-            noun = self._noun_text()
+            noun = self._formal_noun_text()
             if noun.endswith("거") and self._bound_geo():
                 return attach_formal(noun, ending)   # 거 + 입니다 → 겁니다
             return noun + "입" + ending
@@ -453,7 +463,7 @@ class Renderer:
         if old is not None:
             return old
         if self.is_copula() and not p.tense and not hon:
-            noun = self._noun_text()
+            noun = self._formal_noun_text()
             if noun.endswith("거") and self._bound_geo():
                 noun = noun[:-1] + "것"
             return noun + "이오"
