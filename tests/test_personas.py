@@ -68,12 +68,12 @@ def test_shipped_personas_are_distinct_and_fit_for_counselling():
         seen_voices.add(voice)
     levels = {p.id: p.style.speech_level for p in registry.all()}
     assert levels["professional"] is SpeechLevel.HAPSYO and levels["android"] is SpeechLevel.HAPSYO
-    assert levels["friend"] is SpeechLevel.HAE and levels["king"] is SpeechLevel.HAO
+    assert levels["friend"] is SpeechLevel.HAE and levels["king"] is SpeechLevel.HAGE
     assert levels["seonbi"] is SpeechLevel.HAO
     from serving.style.voice import voice_of
 
     assert "다니깐" in dict(voice_of(registry.get("naruto")).statement_tails)  # mined from SmileStyle
-    assert "는가" in dict(voice_of(registry.get("king")).question_tails)
+    assert "는가" in dict(voice_of(registry.get("grandpa")).question_tails)
     assert voice_of(registry.get("android")).clipped
 
 

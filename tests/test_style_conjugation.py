@@ -101,7 +101,9 @@ def test_clause_endings_the_rules_used_to_skip(source, hae):
     ("오늘 괜찮았어요?", "냐니깐", "오늘 괜찮았냐니깐?"),
     # 네요/군요 take the insisting and the old man's tails as well
     ("곧 할로윈이네요.", "다니깐", "곧 할로윈이라니깐."),
+    ("오늘 바람이 참 시원하네요.", "다니깐", "오늘 바람이 참 시원하다니깐."),
     ("어제 많이 놀랐겠네요.", "다니깐", "어제 많이 놀랐겠다니깐."),
+    ("어제 많이 놀랐겠네요.", "다네", "어제 많이 놀랐겠네."),            # a guess is not told as a known fact
     ("까먹었다니 아쉽네요.", "구먼", "까먹었다니 아쉽구먼."),
     ("그랬군요.", "구먼", "그랬구먼."),
 ])

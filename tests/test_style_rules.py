@@ -160,7 +160,7 @@ def test_persona_voices(personas):
     say = lambda pid, text: engine.rewrite_one(text, personas.get(pid))  # noqa: E731
     assert say("counselor", "많이 힘드셨겠어요.") == "많이 힘드셨겠어요."
     assert say("professional", "천천히 숨을 쉬어 보세요.") == "천천히 숨을 쉬어 보십시오."
-    assert say("king", "제가 끝까지 들을게요.") == "과인이 끝까지 듣겠소."
+    assert say("king", "제가 끝까지 들을게요.") == "짐이 끝까지 듣겠네."
     assert say("seonbi", "저는 정말 기뻐요.").startswith(("소생은 참으로 기쁘오.", "허허, 소생은", "음, 소생은"))
     assert say("sosim", "요즘 많이 힘들어요.") == "요즘 많이 힘들어.."
     assert "본 기체" in say("android", "저는 당신을 응원해요.")

@@ -137,8 +137,8 @@ class PersonaStyle(_Strict):
     @model_validator(mode="after")
     def _tails_need_hae(self) -> "PersonaStyle":
         tails = self.decorations.statement_tails
-        if self.speech_level is SpeechLevel.HAO and all(t in HAO_TAILS for t in tails):
-            return self  # 하게체 네 for a 하오체 king
+        if self.speech_level in (SpeechLevel.HAO, SpeechLevel.HAGE) and all(t in HAO_TAILS for t in tails):
+            return self  # 하게체 네 on a 하오체 persona
         if tails and self.speech_level is not SpeechLevel.HAE:
             raise ValueError("decorations.statement_tails only work with speech_level 해체 "
                              f"(하오체: only {', '.join(HAO_TAILS)})")

@@ -49,8 +49,16 @@ def _pretokenized(text: str) -> list:
     return sorted(spans)
 
 
+# Speech quoted without marks: "저는 늘 부족해요, 라고 하셨죠" (an utterance, a comma, then 라고).
+_BARE_QUOTE = re.compile(r"^(?P<q>.+[요다까죠네]),\s*(?:이)?라고\s")
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+    spans = [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+    bare = _BARE_QUOTE.match(text)
+    if bare is not None:
+        spans.append(bare.span("q"))
+    return spans
 
 
 def analyse(text: str) -> list[Tok]:
@@ -111,17 +119,22 @@ def join(morphs: list[tuple[str, str]]) -> str:
     if not morphs:
         return ""
     fixed = [(form, "VV") if tag in _HA_AUX and form.endswith("하") else (form, tag) for form, tag in morphs]
-    return get_kiwi().join(fixed)
+    out = get_kiwi().join(fixed)
+    if any(form in _REO_STEMS and tag.startswith("V") for form, tag in fixed):
+        for stem in _REO_STEMS:
+            out = out.replace(stem[0] + "렀", stem[0] + "랬")  # Kiwi writes 그러 + 었 as 그렀: it is 그랬
+    return out
 
 
 _HA_AUX = {"VX", "VX-R", "VX-I"}
+_REO_STEMS = ("그러", "이러", "저러")
 
 
 # Kiwi's joiner contracts where writers often do not (되었 → 됐, 거인가 ↔ 건가): two
 # spellings that differ only by these are the same word.
 _CONTRACTIONS = (("되었", "됐"), ("되어", "돼"), ("하였", "했"), ("하여", "해"), ("보았", "봤"),
                  ("주었", "줬"), ("두었", "뒀"), ("거인", "건"), ("거일", "걸"), ("거이", "게"),
-                 ("것이", "게"), ("셔요", "세요"), ("시어", "셔"), ("시었", "셨"))
+                 ("것이", "게"), ("셔요", "세요"), ("시어", "셔"), ("시었", "셨"), ("말아", "마"))
 
 
 def same_spelling(a: str, b: str) -> bool:

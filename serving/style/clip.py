@@ -11,7 +11,9 @@ from __future__ import annotations
 from serving.style.analysis import Tok, analyse, join
 from serving.style.endings import Mood
 from serving.style.predicates import HONORIFIC_EP, find_predicates, honoured_clauses, is_verb
+from serving.style.levels import SpeechLevel
 from serving.style.render import plain_for_honorific
+from serving.style.speech_levels import convert_speech_level
 
 _DROP_PARTICLES = {"JKS", "JKO", "JKC", "JKG"}
 _DROP_JX = {"은", "는", "ᆫ", "요", "이", "가"}
@@ -20,8 +22,10 @@ _PRONOUNS = {"저": "본 기체", "제": "본 기체", "저희": "본 기체들"
 
 def clip(sentence: str) -> str:
     toks = analyse(sentence)
-    if not toks or any(t.quoted for t in toks):
+    if not toks:
         return sentence
+    if any(t.quoted for t in toks):
+        return convert_speech_level(sentence, SpeechLevel.HAPSYO)  # quoted words are not clipped: formal instead
     preds = find_predicates(toks)
     final = preds[-1] if preds else None
     if final is not None and _greeting(toks, final):
@@ -29,7 +33,7 @@ def clip(sentence: str) -> str:
     honoured = honoured_clauses(toks)
     out: list[tuple[str, bool]] = []   # (word, whether it leans on the next word)
     for a, b in _words(toks):
-        text = _clip_word(toks, a, b, sentence, final, honoured)
+        text = _clip_word(toks, a, b, sentence, final, honoured, preds)
         if not text:
             continue
         if out and text == out[-1][0]:
@@ -79,24 +83,33 @@ def _words(toks: list[Tok]) -> list[tuple[int, int]]:
     return spans
 
 
-def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list[bool]) -> str:
+def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list[bool], preds=None) -> str:
     part = toks[a:b]
     if all(t.tag.startswith(("S", "W_")) for t in part):
         mark = "".join(t.form for t in part)
         return "" if all(t.tag in {"SF", "SP", "SE"} for t in part) else mark
     if final is not None and a <= final.end < b:
         return _clip_predicate(toks, a, final)
+    inner = next((p for p in preds if a <= p.end < b), None) if preds else None
+    if inner is not None and a <= inner.stem:
+        if _greeting(toks, inner):
+            return text[toks[a].start:toks[inner.stem].start] + "하십니까"  # 안녕하세요, … → 안녕하십니까
+        return _clip_predicate(toks, a, inner)  # 축하드려요, 오늘 … → 축하드림. 오늘 …
     morphs = []
-    for t in part:
+    for k, t in enumerate(part, start=a):
         if t.tag in {"SF", "SP"}:
             continue
         if t.tag in _DROP_PARTICLES or (t.tag == "JX" and t.form in _DROP_JX):
             continue
-        if t.tag == "EP" and t.form in HONORIFIC_EP and not honoured[toks.index(t)]:
+        if t.tag == "EP" and t.form in HONORIFIC_EP and not honoured[k]:
             continue  # the listener's 시 goes; an honoured grandmother's stays
-        plain = plain_for_honorific(t.form, toks, text, t.start) if t.tag.startswith("V") else None
+        plain = plain_for_honorific(t.form, toks, text, t.start) if t.tag.startswith("V") and not honoured[k] else None
         if plain:
             morphs.append((plain, "VV"))  # 드시면서 → 마시면서
+            if plain == "있" and k + 1 < len(toks) and toks[k + 1].morph == ("ᆫ", "ETM"):
+                morphs.append(("는", "ETM"))  # 계신 곳 → 있는 곳, not 있은
+            continue
+        if morphs and morphs[-1] == ("는", "ETM") and t.morph == ("ᆫ", "ETM"):
             continue
         if t.tag == "NP" and t.form in _PRONOUNS:
             morphs.append((_PRONOUNS[t.form], "NP"))

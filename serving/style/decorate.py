@@ -11,10 +11,13 @@ from __future__ import annotations
 import hashlib
 import random
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from serving.style.analysis import quoted_spans
+from serving.style.analysis import analysed, quoted_spans
 from serving.style.distress import about_pain
+from serving.style.endings import Mood
+from serving.style.predicates import find_predicates
 
 if TYPE_CHECKING:
     from serving.personas.schema import Persona, PersonaStyle
@@ -30,7 +33,7 @@ _PAIN = ("힘들", "힘드", "힘겨", "슬프", "슬퍼", "슬픔", "슬펐", "
          "걱정", "미안", "후회", "실패", "서운", "섭섭", "답답", "비참", "허무", "공허")
 _RISK = ("죽", "자살", "자해", "해치", "해칠", "해쳐", "사라지고", "없어지고", "끝내고", "위험", "극단", "베고", "목숨",
          "살고 싶지", "살기 싫", "때리", "폭력", "학대", "상담전화", "1393", "109", "1577", "119", "응급")
-_GRIEF = ("떠나", "떠난", "떠났", "돌아가시", "돌아가셨", "세상을 떠", "무지개다리", "잃", "장례", "추모", "그리워",
+_GRIEF = ("떠나", "떠난", "떠났", "돌아가시", "돌아가셨", "돌아가신", "안 계시", "안 계신", "곁에 없", "세상을 떠", "무지개다리", "잃", "장례", "추모", "그리워",
           "그립", "보고 싶", "보고싶", "빈자리", "사별", "유산")
 _ILLNESS = ("병원", "진단", "수술", "입원", "투병", "암 ", "암이", "치료", "질환", "장애", "편찮", "증상", "통증")
 _SELF_BLAME = ("한심", "자책", "못났", "못난", "쓸모없", "쓸모 없", "바보", "내 탓", "제 탓", "잘못했", "부족한 사람",
@@ -59,15 +62,24 @@ def chooser(seed: int, persona_id: str, index: int, sentence: str) -> random.Ran
     return random.Random(int.from_bytes(digest[:8], "big"))
 
 
+def _alternation(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, sorted(set(words), key=len, reverse=True))))
+
+
+_RISK_RE, _DISTRESS_RE = _alternation(_RISK + _SELF_BLAME), _alternation(DISTRESS)
+
+
 def is_risk(sentence: str) -> bool:
     """Risk, self-harm, violence, a hotline or self-criticism: nothing of a persona's manner
     but its level (no 구먼 on 쓸모없는 사람처럼 느껴져요)."""
-    return any(stem in sentence for stem in _RISK + _SELF_BLAME)
+    return _RISK_RE.search(sentence) is not None
 
 
+@lru_cache(maxsize=4096)
 def is_distress(sentence: str, lemmas: bool = True) -> bool:
-    """A pain word written in the sentence, or (with `lemmas`) any inflection of one."""
-    return any(stem in sentence for stem in DISTRESS) or (lemmas and about_pain(sentence))
+    """A pain word written in the sentence, or (with `lemmas`) any inflection of one
+    (cached: a sentence is asked about several times on its way through the engine)."""
+    return _DISTRESS_RE.search(sentence) is not None or (lemmas and about_pain(sentence))
 
 
 def substitute(sentence: str, substitutions: dict[str, str]) -> str:
@@ -134,7 +146,14 @@ def calm_needed(sentence: str, original: str | None = None, context: "TurnContex
     # the source is read by lemma; the styled text only for the words a persona may add
     if is_distress(sentence, lemmas=original is None) or (original is not None and is_distress(original)):
         return "the sentence is about pain, risk, grief, illness or self-criticism"
+    if is_checking_question(original or sentence):
+        return "a careful check (혹시 …?): asked plainly"
     return None
+
+
+def is_checking_question(sentence: str) -> bool:
+    """혹시 …? is how a counsellor asks what may hurt (혹시 오늘 밤 혼자 계시나요?): never playful."""
+    return sentence.lstrip().startswith("혹시") and is_question(sentence)
 
 
 def decorate(sentence: str, persona: "Persona", rng: random.Random, original: str | None = None,
@@ -160,7 +179,7 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
         if trace is not None and (prefixes or deco.emoji):
             trace.append(("calm", out, f"no interjection or emoji: {calm}"))
         return out
-    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out):
+    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out, original):
         before, out = out, f"{prefix} {out}"
         _note(trace, "interjection", before, out)
     if emoji is not None and emoji_roll < deco.emoji_rate:
@@ -169,9 +188,15 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
     return out
 
 
-def _prefix_fits(prefix: str, sentence: str) -> bool:
-    """그럼그럼, 요즘 어때? agrees with nothing: no agreement before a question."""
-    return not (_bare(prefix) in AGREEMENT and is_question(sentence))
+def _prefix_fits(prefix: str, sentence: str, original: str | None = None) -> bool:
+    """그럼그럼, 요즘 어때? agrees with nothing: no agreement before a question, nor before
+    a request or an invitation (그럼그럼, 말해 줘)."""
+    if _bare(prefix) not in AGREEMENT:
+        return True
+    if is_question(sentence):
+        return False
+    preds = find_predicates(list(analysed(original or sentence)))
+    return not (preds and preds[-1].mood in (Mood.IMPERATIVE, Mood.SUGGESTION))
 
 
 # Emoji, emoticons and laughter: anything playful a decoration can add.

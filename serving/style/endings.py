@@ -30,6 +30,7 @@ class Family(Enum):
     DAE = "dae"            # 대요/ㄴ대요: hearsay
     EOYAJI = "eoyaji"      # 어야죠: "one should"
     NIKKA = "nikka"        # 니까요: giving the reason after the fact
+    DAGO = "dago"          # 다고요: echoing what was said (혼자 우셨다고요, 힘드셨다고요?)
 
 
 class Mood(Enum):
@@ -102,13 +103,17 @@ ENDINGS: dict[str, Ending] = {
     "는대": Ending(Family.DAE, _H), "래": Ending(Family.DAE, _H),
     "니까요": Ending(Family.NIKKA, _HY), "으니까요": Ending(Family.NIKKA, _HY),
     "니까": Ending(Family.NIKKA, _H), "으니까": Ending(Family.NIKKA, _H),
+    "다고요": Ending(Family.DAGO, _HY), "ᆫ다고요": Ending(Family.DAGO, _HY), "는다고요": Ending(Family.DAGO, _HY),
+    "라고요": Ending(Family.DAGO, _HY), "냐고요": Ending(Family.DAGO, _HY),
+    "다고": Ending(Family.DAGO, _H), "ᆫ다고": Ending(Family.DAGO, _H), "는다고": Ending(Family.DAGO, _H),
+    "라고": Ending(Family.DAGO, _H), "냐고": Ending(Family.DAGO, _H),
     "어야죠": Ending(Family.EOYAJI, _HY), "어야지요": Ending(Family.EOYAJI, _HY),
     "아야죠": Ending(Family.EOYAJI, _HY), "어야지": Ending(Family.EOYAJI, _H), "아야지": Ending(Family.EOYAJI, _H),
 }
 
-# Hearsay endings at the formal levels: 대요 → 답니다 (합쇼체) / 다오 (하오체).
-HEARSAY = {"대": ("답니다", "다오"), "ᆫ대": ("ᆫ답니다", "ᆫ다오"), "는대": ("는답니다", "는다오"),
-           "래": ("랍니다", "라오")}
+# Hearsay endings at the formal levels: 대요 → 답니다 (합쇼체) / 다오 (하오체) / 다네 (하게체).
+HEARSAY = {"대": ("답니다", "다오", "다네"), "ᆫ대": ("ᆫ답니다", "ᆫ다오", "ᆫ다네"), "는대": ("는답니다", "는다오", "는다네"),
+           "래": ("랍니다", "라오", "라네")}
 
 
 def lookup(form: str) -> Ending | None:

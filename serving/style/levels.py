@@ -12,7 +12,8 @@ class SpeechLevel(str, Enum):
     HAEYO = "해요체"   # polite informal: the warm default counsellor
     HAPSYO = "합쇼체"  # polite formal: a professional counsellor, a polite android
     HAE = "해체"       # intimate (반말): friends
-    HAO = "하오체"     # semi-formal, old-fashioned: 선비, 왕 in historical drama
+    HAO = "하오체"     # semi-formal, old-fashioned: 선비 in historical drama
+    HAGE = "하게체"    # talking down kindly, old-fashioned: a king to his people (들었네, 쉬어 보게, 힘든가)
 
     @classmethod
     def parse(cls, value: "str | SpeechLevel") -> "SpeechLevel":
@@ -39,6 +40,8 @@ QUESTION_TAILS = ("는가", "냐니까", "냐니깐")        # 냐니깐: naruto
 REGISTER_TAILS = ("구먼", "다네", "네", "지", "는가")
 TAILS = STATEMENT_TAILS + QUESTION_TAILS
 HAO_TAILS = ("네", "는가")
+# Levels that drop the 시 honouring the listener and use 나/그대 (not 저/당신).
+INTIMATE_LEVELS = (SpeechLevel.HAE, SpeechLevel.HAO, SpeechLevel.HAGE)
 
 ALIASES = {
     "haeyo": SpeechLevel.HAEYO,
@@ -48,4 +51,5 @@ ALIASES = {
     "banmal": SpeechLevel.HAE,
     "반말": SpeechLevel.HAE,
     "hao": SpeechLevel.HAO,
+    "hage": SpeechLevel.HAGE,
 }

@@ -48,11 +48,18 @@ class Predicate:
         return self.ending.family
 
 
+_ECHO_ENDINGS = {"다고", "ᆫ다고", "는다고", "라고", "냐고", "니까", "으니까"}
+
+
 def _is_final_ending(toks: list[Tok], i: int) -> bool:
     tok = toks[i]
     if tok.quoted:
         return False
     if tok.tag == "EF":
+        return True
+    # 힘드셨다고요?, 아프니까요: Kiwi splits off the 요 (다고/EC + 요); with 요 at the end it is final.
+    if tok.tag == "EC" and tok.form in _ECHO_ENDINGS and i + 1 < len(toks) and toks[i + 1].form == "요" \
+            and toks[i + 1].start == tok.end and all(t.tag.startswith(("S", "W_")) for t in toks[i + 2:]):
         return True
     # Kiwi sometimes tags a clause-final 어요 (or 하오체 소, 해체 니) before a comma or at
     # the end as a connective ending.
@@ -92,6 +99,14 @@ def honoured_subject(toks: list[Tok], start: int = 0, end: int | None = None) ->
 CLAUSE_BREAKS = SUBJECT_SWITCH | {"어서", "아서", "여서", "서", "으며", "며", "다니", "라니", "다니까", "다면", "라면"}
 
 
+def _nominal_clause_end(toks: list[Tok], i: int) -> bool:
+    """아버지가 안 계신다는 게 | 실감이 안 나실 거예요: a clause made a noun (-는 게, -ㄴ 것이)
+    has its own subject; the predicate it is the subject of is about someone else."""
+    tok = toks[i]
+    return (tok.tag in {"JKS", "JX"} and i >= 2 and toks[i - 1].form in {"거", "것"} and toks[i - 1].tag == "NNB"
+            and toks[i - 2].tag == "ETM" and i + 1 < len(toks) and toks[i + 1].start > tok.end)
+
+
 def honoured_clauses(toks: list[Tok]) -> list[bool]:
     """For each token, whether its clause has an honoured third-person subject: a 시
     there honours that person and stays at every level; a 시 elsewhere is the listener's."""
@@ -99,7 +114,8 @@ def honoured_clauses(toks: list[Tok]) -> list[bool]:
     start = 0
     for i in range(len(toks) + 1):
         boundary = i == len(toks) or (toks[i].tag == "EC" and toks[i].form in CLAUSE_BREAKS
-                                      and i + 1 < len(toks) and toks[i + 1].start > toks[i].end)
+                                      and i + 1 < len(toks) and toks[i + 1].start > toks[i].end) \
+            or _nominal_clause_end(toks, i)
         if not boundary:
             continue
         end = min(i + 1, len(toks))
@@ -130,8 +146,11 @@ def lexical_honorific(toks: list[Tok], i: int) -> bool:
 
 def is_verb(toks: list[Tok], stem: int) -> bool:
     tok = toks[stem]
-    if tok.form in NEGATORS and stem >= 2 and toks[stem - 1].form == "지":
-        j = stem - 2
+    k = stem - 1
+    if tok.form in NEGATORS and k >= 1 and toks[k].tag == "JX" and toks[k - 1].form == "지":
+        k -= 1  # 같진 않다, 쉽지는 않다: the particle between 지 and 않 changes nothing
+    if tok.form in NEGATORS and k >= 1 and toks[k].form == "지":
+        j = k - 1
         while j >= 0 and toks[j].tag == "EP":
             j -= 1
         return j >= 0 and is_verb(toks, j)
@@ -213,6 +232,11 @@ def _mood(toks: list[Tok], pred: Predicate, clause_start: int) -> Mood:
     if stem.tag.startswith("VX") and stem.form == "보" and before is not None and before.tag == "EC" \
             and before.form in {"어", "아", "여"}:
         return Mood.IMPERATIVE        # 천천히 숨을 쉬어 봐요 (a gentle "try"; not 했나 봐요)
+    if stem.form == "말" and stem.tag.startswith("VX") and before is not None and before.form == "지":
+        return Mood.IMPERATIVE        # 걱정하지 말아요: don't
+    if stem.tag.startswith("VX") and stem.form == "주" and before is not None and before.tag == "EC" \
+            and before.form in {"어", "아", "여"} and not _has_other_subject(toks[segment:pred.first]):
+        return Mood.IMPERATIVE        # 다시 이야기해 줘요: a request (친구가 도와줘요 states)
     return Mood.STATEMENT
 
 
@@ -255,6 +279,8 @@ def _suggestion_cue(clause: list[Tok]) -> bool:
             continue
         if tok.form in {"같이", "함께"} and tok.tag.startswith("MA"):
             return True
+        if tok.morph == ("또", "MAG") and any(t.form in {"다음", "나중"} for t in clause[:i]):
+            return True  # 다음에 또 이야기 나눠요: let's
         if tok.form == "우리" and tok.tag == "NP":
             nxt = clause[i + 1] if i + 1 < len(clause) else None
             if nxt is None or nxt.start > tok.end or not nxt.tag.startswith("J"):

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from serving.style.analysis import Tok, join
 from serving.style.endings import HEARSAY, Family, Mood, intimate_form, polite_form
-from serving.style.hangul import attach_formal, attach_hao, ends_with_vowel_sound, final_of
-from serving.style.levels import HAO_TAILS, QUESTION_TAILS, STATEMENT_TAILS, TAILS, SpeechLevel
+from serving.style.hangul import attach_formal, attach_hao, ends_with_vowel_sound, final_of, with_final
+from serving.style.levels import HAO_TAILS, INTIMATE_LEVELS, QUESTION_TAILS, STATEMENT_TAILS, TAILS, SpeechLevel
 from serving.style.predicates import NEUN_STEMS, Predicate, is_verb, passing_away
 
 Morph = tuple[str, str]
@@ -27,9 +27,23 @@ DRINK_CUES = {"물", "차", "커피", "우유", "주스", "음료", "음료수",
 DEUL_CUES = {"생각", "마음", "기분", "느낌", "잠", "확신", "의문", "의심", "용기", "비용", "돈", "시간",
              "정", "겁", "힘", "감", "욕심", "눈", "맘", "죄책감", "후회", "걱정", "두려움", "불안", "억울함"}
 GREETINGS = {SpeechLevel.HAE: "안녕", SpeechLevel.HAEYO: "안녕하세요", SpeechLevel.HAPSYO: "안녕하십니까",
-             SpeechLevel.HAO: "안녕하시오"}
-_INTIMATE = (SpeechLevel.HAE, SpeechLevel.HAO)
+             SpeechLevel.HAO: "안녕하시오", SpeechLevel.HAGE: "안녕한가"}
+_INTIMATE = INTIMATE_LEVELS
 _NOTICING_TAILS = ("다니까", "다니깐", "구먼")  # tails that may also replace 네요/군요
+# Endings of the families 하오체/하게체 build from a linked form (key + "?" for a question).
+_OLD_FORMS = {
+    SpeechLevel.HAO: {"lge": "겠소", "janha": "지 않소", "retro": "더구려", "lgeol": " 것이오", "eoyaji": " 하오",
+                      "nikka": " 말이오", "dago": " 했소"},
+    SpeechLevel.HAGE: {"lge": "겠네", "lge?": "겠는가", "lkka?": "겠는가", "llae?": "겠는가", "janha": "지 않은가",
+                       "retro": "더군", "lgeol": " 걸세", "eoyaji": " 하네", "eoyaji?": " 하는가", "nikka": " 말일세",
+                       "dago": " 했네", "dago?": " 했는가"},
+}
+_TELLING_TAILS = ("다니까", "다니깐", "다네", "지")  # tails that insist or tell what one knows
+_PERFORMATIVE_STEMS = {"고맙", "반갑", "미안하", "죄송하", "감사하", "축하하"}
+_SPEAKER_FEELINGS = {"궁금", "궁금하", "기쁘", "설레", "걱정되", "걱정", "아쉽", "안타깝", "싶", "다행", "뿌듯하", "미안", "속상하",
+                     "대단하", "대단", "멋지", "훌륭하", "훌륭", "장하", "기특하", "기특", "든든하", "든든", "신기하", "신기",
+                     "반갑", "고맙"}
+_PERFORMATIVE_NOUNS = {"감사", "축하", "환영", "미안", "죄송"}
 
 
 def plain_for_honorific(stem: str, toks: list[Tok], text: str | None = None, at: int | None = None) -> str | None:
@@ -153,6 +167,8 @@ class Renderer:
             return self._haeyo()
         if level is SpeechLevel.HAPSYO:
             return self._hapsyo()
+        if level is SpeechLevel.HAGE:
+            return self._hage()
         return self._hao(tail)
 
     # -- 해체 ----------------------------------------------------------------------
@@ -172,7 +188,7 @@ class Renderer:
             if self.toks[p.stem].tag == "VCN" and not p.tense and not hon:
                 return join(self.base(False)) + "야"
             return join(self.base(hon) + [("어", "EF")])
-        if tail in _NOTICING_TAILS and p.family in (Family.NE, Family.GUN) and p.mood is Mood.STATEMENT:
+        if tail in _NOTICING_TAILS and p.family in (Family.NE, Family.GUN) and self.tail_fits(tail):
             return self._hae_tail(tail, hon)  # 할로윈이네요 → 할로윈이라니깐, 아쉽네요 → 아쉽구먼
         form = intimate_form(p.form) if p.ending.level is SpeechLevel.HAEYO else p.form
         if p.family is Family.GUN:
@@ -187,12 +203,15 @@ class Renderer:
         if tail in ("냐니까", "냐니깐"):
             return self._asking_tail(hon, nikka)
         if self.is_copula() and not p.tense and not hon:
-            noun, vowel = self._noun_text(), self.noun_ends_in_vowel()
+            noun, vowel = (self._formal_noun_text(), False) if hage and self._mwo() else \
+                (self._noun_text(), self.noun_ends_in_vowel())
             i = "" if vowel else "이"
             if tail == "네" and not hage:
                 return noun + i + "네"  # 해체: 친구네, 사람이네 (일세 is the king's 하게체)
             if tail == "네" and noun.endswith("거") and self._bound_geo():
                 return noun[:-1] + "걸세"  # 괜찮아질 걸세
+            if tail == "는가" and noun.endswith("거") and self._bound_geo():
+                return noun[:-1] + "건가"  # 잘못 이해한 건가, not 거인가
             return noun + {"다니까": i + "라니까", "다니깐": i + "라니깐", "구먼": i + "구먼", "다네": i + "라네",
                            "네": "일세", "지": i + "지", "는가": "인가"}[tail]
         if self.toks[p.stem].tag == "VCN" and not p.tense:
@@ -224,6 +243,27 @@ class Renderer:
             return self._noun_text() + ("" if self.noun_ends_in_vowel() else "이") + "냐" + nikka
         return join(self.base(hon) + [("냐", "EF")]) + nikka
 
+    def _linked_ni(self, hon: bool) -> str:
+        """-(으)니 (힘들었으니, 아프니, 거니): 으 after a consonant other than ㄹ."""
+        bare = self.surface(hon)
+        final = final_of(bare[-1:])
+        if final == "ㄹ":
+            return join(self.base(hon) + [("니", "EC")])  # 힘드니 (ㄹ drops)
+        return join(self.base(hon) + [("으니" if final else "니", "EC")])  # 그렇 + 으니 → 그러니
+
+    def _echo(self) -> str:
+        """The quoting part of 다고요 (울었다고, 탓이라고), to which 하오/하게 add 했소/했네."""
+        return join(self.base(self.keep_hon()) + [(intimate_form(self.pred.form), "EC")])
+
+    def _mwo(self) -> bool:
+        p = self.pred
+        return p.stem > 0 and self.toks[p.stem - 1].morph == ("뭐", "NP")
+
+    def _formal_noun_text(self) -> str:
+        """뭐 is spoken: 무엇입니까, 무엇이오, 무엇인가 (not 뭐입니까)."""
+        noun = self._noun_text()
+        return noun[:-1] + "무엇" if self._mwo() and noun.endswith("뭐") else noun
+
     def _noun_text(self) -> str:
         p = self.pred
         fused = p.stem > p.first and self.toks[p.stem].start < self.toks[p.stem - 1].end  # 건가요 = 거 + 이 + ㄴ가요
@@ -233,7 +273,47 @@ class Renderer:
 
     def tail_fits(self, tail: str) -> bool:
         mood = self.pred.mood
+        if tail in ("다네", "지") and (self._performative() or self._guess()):
+            return False  # 감사하지, 축하하지, 지쳤겠다네: thanks and guesses are not told as known facts
+        if tail in ("구먼", *_TELLING_TAILS) and self._wish():
+            return False  # 탓하지 않았으면 하지 / 하는구먼: a wish is said plainly
+        if tail in ("네", "구먼") and self._permission():
+            return False  # 울어도 괜찮네/괜찮구먼 reads as a discovery, not a reassurance
         return (tail in STATEMENT_TAILS and mood is Mood.STATEMENT) or (tail in QUESTION_TAILS and mood is Mood.QUESTION)
+
+    def _guess(self) -> bool:
+        """-겠- or -ㄹ 것 같다: the speaker guesses."""
+        p = self.pred
+        before = self.toks[p.stem - 1] if p.stem > 0 else None
+        return any(self.toks[i].form == "겠" for i in p.tense) or (
+            self.toks[p.stem].form == "같" and before is not None and before.form in {"것", "거"})
+
+    def _admiring(self) -> bool:
+        """-ㄴ데요? on an adjective (멋진데요?, 좋은데요?) admires; on a verb it asks (어디 가는데요?)."""
+        return self.pred.family is Family.NDE and not self.takes_neun() and not self.pred.tense
+
+    def _wish(self) -> bool:
+        """-었으면 하다 (쉬었으면 해요): a wish."""
+        p = self.pred
+        before = self.toks[p.stem - 1] if p.stem > 0 else None
+        return self.toks[p.stem].form == "하" and before is not None and before.tag == "EC" \
+            and before.form in {"면", "으면"}
+
+    def _permission(self) -> bool:
+        """-어도 괜찮다/되다 (울어도 괜찮아요): permission, or 괜찮다 alone (reassurance)."""
+        p = self.pred
+        before = self.toks[p.stem - 1] if p.stem > 0 else None
+        return self.toks[p.stem].form in {"괜찮", "되"} and (
+            self.toks[p.stem].form == "괜찮" or (before is not None and before.form in {"어도", "아도", "여도"}))
+
+    def _performative(self) -> bool:
+        """Thanking, congratulating, apologising, welcoming: said, not claimed."""
+        p = self.pred
+        stem = self.overrides.get(p.stem, [self.toks[p.stem].morph])[0][0]
+        if stem in _PERFORMATIVE_STEMS:
+            return True
+        before = self.toks[p.stem - 1] if p.stem > 0 else None
+        return stem in {"하", "드리"} and before is not None and before.form in _PERFORMATIVE_NOUNS
 
     # -- 해요체 (from another level) -----------------------------------------------------
     def _haeyo(self) -> str:
@@ -271,6 +351,8 @@ class Renderer:
             return join(self.base(hon) + [("ᆯ까요", "EF")])
         if p.family is Family.NIKKA:
             return join(self.base(hon) + [("니까요", "EF")])  # no 합쇼 form: stays polite
+        if p.family is Family.DAGO:
+            return join(self.base(hon) + [(polite_form(p.form), "EF")])  # 우셨다고요: no 합쇼 form either
         if p.family is Family.LGE:
             return self.surface(hon) + "겠습니다"
         if p.family is Family.LLAE:
@@ -288,11 +370,76 @@ class Renderer:
             return join(self.base(hon) + [("어야", "EC")]) + " 합니" + ("까" if question else "다")
         ending = "니까" if question else "니다"
         if self.is_copula() and not p.tense and not hon:
-            noun = self._noun_text()
+            noun = self._formal_noun_text()
             if noun.endswith("거") and self._bound_geo():
                 return attach_formal(noun, ending)   # 거 + 입니다 → 겁니다
             return noun + "입" + ending
         return attach_formal(self.surface(hon), ending)
+
+    # -- 하게체 ----------------------------------------------------------------------
+    def _hage(self) -> str:
+        """하게체, every predicate (a king talking down kindly): 들었네, 아닐세, 힘든가,
+        쉬어 보게, 같이 찾아보세, 듣겠네, 좋더군, 한다네, 괜찮을 걸세, 잘하고 있지 않은가."""
+        p, hon = self.pred, self.keep_hon()
+        question = p.mood is Mood.QUESTION
+        if p.mood is Mood.IMPERATIVE:
+            return join(self.base(False, tense=False) + [("게", "EF")])
+        if p.mood is Mood.SUGGESTION:
+            return self._hage_invitation()
+        old = self._old_family(SpeechLevel.HAGE, hon, question)
+        if old is not None:
+            return old
+        if question and self._admiring():
+            return self._hae_tail("네", hon, hage=True)  # 멋진데요? → 멋지네?: admiring, not asking
+        if question:
+            return self._hae_tail("는가", hon, hage=True)
+        return self._hae_tail("다네" if self._tells() else "네", hon, hage=True)
+
+    def _tells(self) -> bool:
+        """A plain present statement the king tells (누구에게나 있다네, 괜찮다네): 하게체 -다네;
+        the past, guesses, thanks, wishes, the speaker's feelings and praise take -네
+        (애썼네, 힘들었겠네, 고맙네, 궁금하네, 대단하네), a noun 일세 (자연스러운 일일세)."""
+        p = self.pred
+        stem, before = self.toks[p.stem], self.toks[p.stem - 1] if p.stem > 0 else None
+        feeling = stem.form in _SPEAKER_FEELINGS or (before is not None and before.form in _SPEAKER_FEELINGS) \
+            or self._guess()  # 궁금하네, 알 것 같네
+        return p.family is Family.PLAIN and p.mood is Mood.STATEMENT and not self._performative() and not feeling \
+            and not self._wish() and not p.tense \
+            and self.toks[p.stem].tag not in {"VCP", "VCN"}  # 일이라네/아니라네: 일세, 아닐세 read better
+
+    def _hage_invitation(self) -> str:
+        """-(으)세: 찾아보세, 먹으세, 걸으세, 말하지 마세 (ㄹ drops)."""
+        eu_stem = join(self.base(False, tense=False) + [("으면", "EC")])[:-1]
+        if final_of(eu_stem[-1:]) == "ㄹ":
+            eu_stem = eu_stem[:-1] + with_final(eu_stem[-1], "")
+        return eu_stem + "세"
+
+    def _old_family(self, level: SpeechLevel, hon: bool, question: bool) -> str | None:
+        """The families 하오체 and 하게체 build from a linked form plus a word (듣겠소/듣겠네,
+        있지 않소/있지 않은가, 괜찮을 것이오/걸세, 힘들었으니 말이오/말일세); None for the others."""
+        p, forms = self.pred, _OLD_FORMS[level]
+        key = p.family.value + ("?" if question else "")
+        if p.family in (Family.LGE, Family.LKKA, Family.LLAE):
+            return self.surface(hon) + forms.get(key, forms["lge"])
+        if p.family is Family.JANHA:
+            return self.surface(hon) + forms["janha"]
+        if p.family is Family.RETRO:
+            return join(self.base(hon) + [(forms["retro"], "EF")])
+        if p.family is Family.LGEOL:
+            return join(self.base(hon) + [("ᆯ", "ETM")]) + forms["lgeol"]
+        if p.family is Family.DAE:
+            index = 1 if level is SpeechLevel.HAO else 2
+            return join(self.base(hon) + [(HEARSAY[intimate_form(p.form)][index], "EF")])
+        if p.family is Family.EOYAJI:
+            return join(self.base(hon) + [("어야", "EC")]) + forms.get(key, forms["eoyaji"])
+        if p.family is Family.NIKKA:
+            linked = self._linked_ni(hon)
+            if linked.endswith("거니"):
+                linked = linked[:-2] + "것이니"
+            return linked + forms["nikka"]                # 힘들었던 것이니 말이오
+        if p.family is Family.DAGO:
+            return self._echo() + forms.get(key, forms["dago"])  # 혼자 울었다고 했소
+        return None
 
     # -- 하오체 ----------------------------------------------------------------------
     def _hao(self, tail: str | None = None) -> str:
@@ -303,34 +450,20 @@ class Renderer:
         if tail == "네" and p.mood is Mood.IMPERATIVE:
             return join(self.base(False, tense=False) + [("게", "EF")])  # 하게체 command: 쉬어 보게
         if tail == "네" and p.mood is Mood.SUGGESTION:
-            return self.surface(False, tense=False) + "세"  # 하게체 invitation: 같이 찾아보세
+            return self._hage_invitation()  # 하게체 invitation: 같이 찾아보세
         if p.mood is Mood.IMPERATIVE:
             return self.surface(True, tense=False) + "오"
         if p.mood is Mood.SUGGESTION:
             eu_stem = join(self.base(False, tense=False) + [("으면", "EC")])[:-1]
             return attach_formal(eu_stem, "시다")
         hon = self.keep_hon()
-        if p.family is Family.NE or p.family is Family.GUN:
+        if p.family is Family.NE or p.family is Family.GUN or (p.mood is Mood.QUESTION and self._admiring()):
             return join(self.base(hon) + [("는구려" if self.takes_neun() else "구려", "EF")])
-        if p.family in (Family.LGE, Family.LKKA, Family.LLAE):
-            return self.surface(hon) + "겠소"
-        if p.family is Family.JANHA:
-            return self.surface(hon) + "지 않소"
-        if p.family is Family.RETRO:
-            return join(self.base(hon) + [("더구려", "EF")])
-        if p.family is Family.LGEOL:
-            return join(self.base(hon) + [("ᆯ", "ETM")]) + " 것이오"
-        if p.family is Family.DAE:
-            return join(self.base(hon) + [(HEARSAY[intimate_form(p.form)][1], "EF")])
-        if p.family is Family.EOYAJI:
-            return join(self.base(hon) + [("어야", "EC")]) + " 하오"
-        if p.family is Family.NIKKA:
-            linked = join(self.base(hon) + [("니", "EC")])
-            if linked.endswith("거니"):
-                linked = linked[:-2] + "것이니"
-            return linked + " 말이오"                     # 힘들었던 것이니 말이오
+        old = self._old_family(SpeechLevel.HAO, hon, p.mood is Mood.QUESTION)
+        if old is not None:
+            return old
         if self.is_copula() and not p.tense and not hon:
-            noun = self._noun_text()
+            noun = self._formal_noun_text()
             if noun.endswith("거") and self._bound_geo():
                 noun = noun[:-1] + "것"
             return noun + "이오"

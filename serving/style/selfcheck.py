@@ -15,7 +15,7 @@ is not the engine's doing). Problems, by name:
 from __future__ import annotations
 
 from serving.style.analysis import Tok, analyse, analysed
-from serving.style.levels import SpeechLevel
+from serving.style.levels import INTIMATE_LEVELS, SpeechLevel
 from serving.style.predicates import STEM_TAGS, find_predicates
 
 _CONTENT_TAGS = {"NNG", "NNP", "XR", "UN"}
@@ -27,6 +27,7 @@ _POLITE_MARKS = ("요", "ᆸ니다", "습니다", "ᆸ니까", "습니까")
 _ALLOWED = {
     SpeechLevel.HAE: {SpeechLevel.HAE, None},
     SpeechLevel.HAO: {SpeechLevel.HAO, SpeechLevel.HAE, None},
+    SpeechLevel.HAGE: {SpeechLevel.HAGE, SpeechLevel.HAE, None},   # 네, 는가 read as 해체 endings
     SpeechLevel.HAPSYO: {SpeechLevel.HAPSYO, SpeechLevel.HAEYO, None},
     SpeechLevel.HAEYO: {SpeechLevel.HAEYO, SpeechLevel.HAPSYO, None},
 }
@@ -72,5 +73,5 @@ def _mixed(toks: list[Tok], level: SpeechLevel) -> bool:
     if any(p.ending.level not in allowed for p in find_predicates(toks)):
         return True
     # endings the rules do not know (거라니까요, 다면서요) are still polite by their 요
-    return level in (SpeechLevel.HAE, SpeechLevel.HAO) and any(
+    return level in INTIMATE_LEVELS and any(
         t.tag in {"EF", "EC"} and not t.quoted and t.form.endswith(_POLITE_MARKS) for t in toks)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from serving.style.analysis import Tok, alternatives, analysed, join, same_spelling
-from serving.style.levels import SpeechLevel
+from serving.style.levels import INTIMATE_LEVELS, SpeechLevel
 from serving.style.endings import Mood
 from serving.style.predicates import (HONORIFIC_EP, HONOURED_NOUNS, Predicate, find_predicates, honoured_clauses,
                                       passing_away)
@@ -22,13 +22,14 @@ from serving.style.render import TAILS, Renderer, plain_for_honorific
 log = logging.getLogger(__name__)
 
 Morph = tuple[str, str]
-_H, _HY, _HS, _HO = SpeechLevel.HAE, SpeechLevel.HAEYO, SpeechLevel.HAPSYO, SpeechLevel.HAO
+_H, _HY, _HS, _HO, _HG = SpeechLevel.HAE, SpeechLevel.HAEYO, SpeechLevel.HAPSYO, SpeechLevel.HAO, SpeechLevel.HAGE
 
 # Pronouns by level. Only the speaker's humble 저 and the listener's 당신/너 move;
 # the inclusive 우리 stays (저희 would exclude the listener).
 _PRONOUNS: dict[SpeechLevel, dict[str, str]] = {
     _H: {"저": "나", "저희": "우리", "당신": "너"},
     _HO: {"저": "나", "저희": "우리", "당신": "그대", "너": "그대"},
+    _HG: {"저": "나", "저희": "우리", "당신": "그대", "너": "그대"},
     _HY: {"나": "저", "너": "당신"},
     _HS: {"나": "저", "너": "당신"},
 }
@@ -36,6 +37,7 @@ _GENITIVE = {"너": "네", "나": "내", "저": "제"}
 _ANSWERS: dict[SpeechLevel, dict[str, str]] = {
     _H: {"네": "응", "예": "응", "아니요": "아니", "아뇨": "아니"},
     _HO: {"네": "그렇소", "예": "그렇소", "응": "그렇소", "아니요": "아니오", "아뇨": "아니오", "아니": "아니오"},
+    _HG: {"네": "그렇네", "예": "그렇네", "응": "그렇네", "아니요": "아닐세", "아뇨": "아닐세", "아니": "아닐세"},
     _HY: {"응": "네", "아니": "아니요"},
     _HS: {"응": "네", "아니": "아니요"},
 }
@@ -66,9 +68,9 @@ def convert_speech_level(sentence: str, level: SpeechLevel | str, tail: str | No
                 toks, preds, honoured = candidate, candidate_preds, honoured_clauses(candidate)
                 break
     polite_source = any(p.ending.level in (_HY, _HS) for p in preds)
-    overrides = _word_overrides(toks, level, sentence, polite_source)
+    overrides = _word_overrides(toks, level, sentence, polite_source, honoured)
     hao_command = level is _HO and preds and preds[-1].mood is Mood.IMPERATIVE and tail != "네"  # -(으)시오 keeps 시
-    if level in (_H, _HO) and not hao_command:
+    if level in INTIMATE_LEVELS and not hao_command:
         _drop_listener_honorifics(toks, sentence, preds, overrides, honoured)
     edits: list[tuple[int, int, str]] = []   # (token from, token to, new text)
     covered: set[int] = set()
@@ -106,7 +108,8 @@ def _render(toks: list[Tok], text: str, pred: Predicate, level: SpeechLevel, hon
     return new
 
 
-def _word_overrides(toks: list[Tok], level: SpeechLevel, text: str, polite_source: bool) -> dict[int, list[Morph]]:
+def _word_overrides(toks: list[Tok], level: SpeechLevel, text: str, polite_source: bool,
+                    honoured: list[bool]) -> dict[int, list[Morph]]:
     """Morphemes outside the final endings that follow the level: pronouns, 네/아니요,
     the humble 드리다 (→ 주다 when talking down to the listener), the polite 요.
 
@@ -129,22 +132,43 @@ def _word_overrides(toks: list[Tok], level: SpeechLevel, text: str, polite_sourc
             overrides[i] = [(new, "NP")]
         elif tok.tag == "IC" and tok.form in answers:
             overrides[i] = [(answers[tok.form], "IC")]
-        elif level in (_H, _HO) and tok.form == "드리" and tok.tag.startswith(("VX", "VV")) \
+        elif level in INTIMATE_LEVELS and tok.form == "드리" and tok.tag.startswith(("VX", "VV")) \
                 and not honours_someone:
             prev = toks[i - 1] if i > 0 else None
+            said = _said_with(toks, i)
             if prev is not None and prev.tag == "NNG" and prev.end == tok.start and not prev.quoted:
                 # 축하드려요, 말씀드릴게요: 드리다 stands for 하다 after a noun (축하해, 말할게)
                 overrides[i] = [("하", "XSV")]
                 if prev.form == "말씀":
                     overrides[i - 1] = [("말", "NNG")]
+            elif said is not None:
+                # 말씀을 드리면, 제가 드린 말씀: what one says is 하다, not given (말을 하면, 내가 한 말)
+                overrides[i] = [("하", "VV")]
+                overrides[said] = [("말", "NNG")]
             else:
                 overrides[i] = [("주", tok.tag)]
-        elif tok.morph == ("말씀", "NNG") and not _honoured_owner(toks, i) and (
-                level is _H or (level is _HO and i + 1 < len(toks) and toks[i + 1].form == "하")):
+        elif level in INTIMATE_LEVELS and tok.form in _HUMBLE_VERBS and tok.tag.startswith("VV") \
+                and not honours_someone and not honoured[i]:
+            overrides[i] = [_HUMBLE_VERBS[tok.form]]  # 여쭤봐도 → 물어봐도: no need to lower oneself
+        elif tok.morph == ("말씀", "NNG") and not _honoured_owner(toks, i) and not honoured[i] and (
+                level in (_H, _HG) or (level is _HO and i + 1 < len(toks) and toks[i + 1].form == "하")):
             overrides[i] = [("말", "NNG")]  # the listener's 말씀 is 말 between friends
         elif level is not _HY and tok.form == "요" and _is_polite_yo(toks, i, level):
             overrides[i] = []
     return overrides
+
+
+# Humble verbs the speaker uses for the listener (not for an honoured third person).
+_HUMBLE_VERBS = {"여쭈": ("묻", "VV-I"), "여쭙": ("묻", "VV-I"), "뵙": ("보", "VV"), "뵈": ("보", "VV")}
+
+
+def _said_with(toks: list[Tok], i: int) -> int | None:
+    """The 말씀 that 드리다 at i gives (말씀을 드리다, 드린 말씀): what is said."""
+    if i >= 2 and toks[i - 1].tag == "JKO" and toks[i - 2].morph == ("말씀", "NNG"):
+        return i - 2
+    if i + 2 < len(toks) and toks[i + 1].tag == "ETM" and toks[i + 2].morph == ("말씀", "NNG"):
+        return i + 2
+    return None
 
 
 def _honoured_owner(toks: list[Tok], i: int) -> bool:
@@ -235,7 +259,8 @@ def _override_edits(toks: list[Tok], text: str, overrides: dict[int, list[Morph]
         verb = bool(overrides[i]) and overrides[i][0][1].startswith("V")
         while b + 1 < len(toks) and b + 1 not in covered and (
                 toks[b + 1].start < toks[b].end
-                or (toks[b + 1].start == toks[b].end and toks[b + 1].tag.startswith(("J", "VCP")))
+                or (toks[b + 1].start <= toks[b].end and toks[b + 1].tag.startswith(("J", "VCP")))
+                or (toks[b].tag == "VCP" and toks[b + 1].start == toks[b].end and toks[b + 1].tag == "EC")
                 or ((verb or b + 1 in overrides) and toks[b + 1].start == toks[b].end
                     and toks[b + 1].tag.startswith("E"))):
             b += 1
