@@ -68,6 +68,28 @@ def test_head_learns_calibrates_and_round_trips(tmp_path):
     assert np.allclose(loaded.predict_proba(x), head.predict_proba(x))
 
 
+def test_hidden_layer_learns_what_a_linear_head_cannot_and_round_trips(tmp_path):
+    # XOR of two directions: no linear head separates it, one hidden layer does
+    rng = np.random.default_rng(2)
+    signs = rng.choice([-1.0, 1.0], size=(400, 2))
+    x = np.concatenate([signs + 0.2 * rng.normal(size=(400, 2)), 0.2 * rng.normal(size=(400, 6))], axis=1).astype(np.float32)
+    labels = ["같음" if a == b else "다름" for a, b in signs]
+    linear = SoftmaxHead.fit(x, labels, HeadConfig(steps=300))
+    mlp_config = HeadConfig(hidden=32, steps=300, learning_rate=0.01, input_dropout=0.0, hidden_dropout=0.0)
+    mlp = SoftmaxHead.fit(x, labels, mlp_config)
+
+    def accuracy(head):
+        return np.mean([head.classes[i] == c for i, c in zip(head.predict_proba(x).argmax(1), labels)])
+
+    assert accuracy(linear) < 0.7 < 0.95 < accuracy(mlp)
+    again = SoftmaxHead.fit(x, labels, mlp_config)
+    assert np.array_equal(again.hidden_weights, mlp.hidden_weights)  # seeded: same data, same weights
+    mlp.save(tmp_path / "mlp.npz")
+    loaded = SoftmaxHead.load(tmp_path / "mlp.npz")
+    assert loaded.hidden_weights is not None and loaded.temperature == pytest.approx(mlp.temperature)
+    assert np.allclose(loaded.predict_proba(x), mlp.predict_proba(x))
+
+
 def test_train_or_load_head_reuses_the_saved_head(tmp_path):
     texts = [f"문장 {i}" for i in range(40)]
     labels = ["a" if i % 2 else "b" for i in range(40)]

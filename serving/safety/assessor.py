@@ -32,7 +32,12 @@ WINDOW_TURNS = 3  # earlier user messages read together with the new one
 # "보고 싶어 죽겠어", "웃겨 죽는 줄": the idioms the fail-safe sets aside; the learned layer defers too.
 # "그 개그 진짜 죽인다", "맛 죽여준다": praise. A threat ("그놈 죽인다") is the rules' to catch, and
 # when they do, the level is no longer none and nothing defers.
-_DEATH_IDIOM = re.compile(r"죽겠|죽는줄|죽을뻔|죽을맛|죽을것같이|죽을만큼|죽인다$|죽이네|죽여준다|죽여주네|죽여줘요")
+# Rule cues that name no wish to die and no self-harm: a farewell phrase, a plan or means word, the
+# lemma fail-safe. "먼저 갈게요 다들 수고하셨어요" (a last day at work) and 번개탄 for a barbecue
+# match them; a crisis resting on these alone is checked against the semantic layer (see below).
+SOFT_CRISIS_CUES = frozenset({"farewell", "plan", "means", "failsafe"})
+_DEATH_IDIOM = re.compile(r"죽겠|죽는줄|죽을뻔|죽을맛|죽을것같이|죽을만큼|죽인다$|죽이네|죽여준다|죽여주네|죽여줘요|"
+                          r"쥐구멍에?(?:라도)?숨|목(?:이)?빠지게")  # and two idioms of shame and waiting
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +75,10 @@ class SafetyAssessor:
         path_probs = None
         # A crisis the rules already routed leaves the learned layer nothing to add (it only raises,
         # and the path is decided): skip the encoder, the slowest part of assessing.
-        semantic = None if level == "crisis" and routing.rule_route(normalised, reasons) else self.semantic
+        # (never when the text tries to instruct us: an injection must not be able to lower a level)
+        soft = level == "crisis" and _soft_only(reasons) and not looks_like_injection(normalised.clean)
+        demoted = False
+        semantic = None if level == "crisis" and not soft and routing.rule_route(normalised, reasons) else self.semantic
         if semantic is not None:
             try:
                 # Like the fail-safe, the learned layer defers to a risk word the rules explained away
@@ -87,12 +95,22 @@ class SafetyAssessor:
                 if opinion is not None and LEVEL_RANK[opinion.level] > LEVEL_RANK[level]:
                     level = opinion.level
                     reasons.append(opinion.reason)
+                config = getattr(semantic, "config", None)
+                if soft and opinion is not None and opinion.p_crisis < getattr(config, "demote_soft_below", 0.0):
+                    # a soft cue the meaning model reads as no crisis: a gentle check-in, or nothing
+                    # when it sees no risk at all (measured in `maeum safety cv`, docs/safety.md)
+                    clear = opinion.p_flag < getattr(config, "clear_soft_below", 0.0)
+                    level = "none" if clear else "concern"
+                    discounted = [*discounted, f"crisis from soft cues only ({', '.join(reasons)}); semantic "
+                                               f"p_crisis {opinion.p_crisis:.2f}, p_flag {opinion.p_flag:.2f}: {level}"]
+                    reasons = [] if clear else reasons
+                    demoted = True
         if self.classifier is not None:
             opinion = self._ask_classifier(text)
             if opinion is not None and LEVEL_RANK[opinion[0]] > LEVEL_RANK[level]:
                 level = opinion[0]
                 reasons.append(f"classifier: {opinion[0]} ({opinion[1]:.2f})")
-        if context and level != "crisis":
+        if context and level != "crisis" and not demoted:  # the window would only re-read the same soft cue
             level = self._window_rules(context, text, level, reasons)
         path = None
         if level == "crisis":
@@ -156,6 +174,11 @@ class SafetyAssessor:
             log.warning("safety classifier returned unknown level %r; ignored", level)
             return None
         return (level, score) if score >= self.classifier_threshold else None
+
+
+def _soft_only(reasons: Sequence[str]) -> bool:
+    codes = {r.split(":", 1)[0] for r in reasons}
+    return bool(codes) and codes <= SOFT_CRISIS_CUES
 
 
 def _without_injections(normalised: NormalisedText, text: str) -> str:

@@ -41,11 +41,14 @@ def register(groups) -> None:
     )
     cv_replies.add_argument("--json", action="store_true", help="print the counts as JSON")
     check = groups.command(
-        "check-reply", "check each reply line (diagnosis, medication, methods, profanity, insults): one JSON per line",
+        "check-reply", "check each reply line (diagnosis, medication, methods, profanity, insults, and what the "
+                       "semantic head reads as harmful): one JSON per line",
         _check_reply, group="safety",
     )
     check.add_argument("file", nargs="?", help="one reply per line (default: stdin)")
-    check.add_argument("--semantic", action="store_true", help="also ask the semantic reply head (off by default)")
+    check.add_argument("--rules-only", action="store_true",
+                       help="only the word rules, without the semantic reply head (on by default)")
+    check.add_argument("--semantic", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
 
 
 def _classify(args: argparse.Namespace) -> int:
@@ -157,6 +160,10 @@ def _train_heads(args: argparse.Namespace) -> int:
     key = data_key(examples, config, get_encoder().name)
     written = save_heads(train(examples, config), args.out or folder / HEADS_FOLDER, key)
     print(f"{len(examples)} examples; key {key}; wrote " + ", ".join(str(f) for f in written))
+    if args.out is None:  # the reply heads live beside them in the data folder
+        from serving.safety.reply_semantic import save_reply_heads
+
+        print("reply heads: wrote " + ", ".join(str(f) for f in save_reply_heads(folder)))
     return 0
 
 
@@ -187,6 +194,6 @@ def _check_reply(args: argparse.Namespace) -> int:
     from serving.safety.textio import read_lines
 
     for text in read_lines(args.file):
-        problems = find_all_problems(text, semantic=args.semantic)
+        problems = find_all_problems(text, semantic=not args.rules_only)
         print(json.dumps({"text": text, "ok": not problems, "problems": problems}, ensure_ascii=False), flush=True)
     return 0

@@ -94,8 +94,11 @@ SIGNALS: tuple[SignalPattern, ...] = (
     # --- direct ideation -------------------------------------------------------------------
     _p("ideation.direct", "crisis", r"죽고싶|죽고파|죽고만싶|죽고말", desire=True, negatable=True, may_be_hyperbole=True),
     _p("ideation.direct", "crisis",
-       r"자살(?:하고싶|하고파|하고픈|할까|하려|할래|할거|할꺼|할것같|할지도|하기로|하고말|해버릴|해버리고|하겠|하면편|각)",
+       r"자살(?:하고싶|하고파|하고픈|할까|하려|할래|할거|할꺼|할것같|할지도|하기로|하고말|해버릴|해버리고|하겠|하면편)",
        desire=True, negatable=True, may_be_hyperbole=True, guard=_WORD_START_SUICIDE),
+    # "자살각": gamers' slang for a hopeless play ("이번 판 자살각 ㅋㅋ"); said of one's life it is still a crisis
+    _p("ideation.direct", "crisis", r"자살각", may_be_hyperbole=True, guard=_WORD_START_SUICIDE,
+       unless=r"롤|배그|랭겜|솔랭|한타|게임|겜|이번판|판에서|판은|판도|팀원|아군|적팀|딜러|탱커|킬|갱|정글|미드|오버워치|발로|피파|ㅋㅋ"),
     _p("ideation.direct", "crisis", r"자살(?:충동|생각|시도|계획|밖에)", negatable=True, guard=_WORD_START_SUICIDE),
     _p("ideation.direct", "crisis", r"(?:살기|사는게|사는기|살아가는게|살아가는기|살아있는게)(?:가|이|도)?" + _ADV + r"싫", desire=True),
     _p("ideation.direct", "crisis", r"살고싶지(?:가|는|도)?않|살고싶은마음(?:이|은|도)?" + _ADV + r"(?:없|안)|살고싶지않|죽을용기(?:가|도|는)?(?:없|안나)", desire=True),
@@ -362,6 +365,12 @@ BLEEDING = re.compile(r"(?<!코)피(?:가|는)?" + _ADV + r"(?:안멈|멈추지�
 SELF_HARM_CONTEXT = re.compile(r"손목|팔목|허벅지|그었|긋|그어|면도날|커터|일부러|(?:또|결국|다시)(?:했|해버렸|그랬|저질렀)|참았는데")
 BLEEDING_ACCIDENT = re.compile(r"요리|칼질|베였|베여|베인|다쳤|다쳐|넘어|사고|생리|이빨|치과|수술|발치|주사|채혈|헌혈|강아지|고양이|아기|애기|"
                                r"면도하다|면도하는|깨진|유리|종이에|손톱|모기|상처딱지|뾰루지|여드름")
+
+# Leaving work, a class or a gathering, moving house: "먼저 갈게요 다들 수고하셨어요" is a goodbye for the
+# day. In such a message the ambiguous farewells ("먼저 갈게", weak hints together) are explained
+# away (rules.evaluate); the unambiguous ones ("내가 없어도 잘 지내", "다음 생에 보자") stay.
+EVERYDAY_GOODBYE = re.compile(r"수고(?:하셨|했|하세요|해|많으셨|많았)|퇴근|출근|송별|회식|전역|(?:마지막|막)(?:출근|근무|수업|알바)|"
+                              r"이사(?:가|를|해|갑|했)")
 
 # Weak farewell hints: none is enough alone; see rules.combine_farewell.
 FAREWELL_HINTS: dict[str, re.Pattern[str]] = {

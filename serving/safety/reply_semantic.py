@@ -29,12 +29,13 @@ CLASSES = ("ok", "diagnosis", "medication", "method", "profanity", "insult",
            "encouragement", "blame", "minimising", "secrecy",
            # named by the independent writer w4 (data/safety_train/w4/replies.tsv)
            "abuse_dismissal", "hopeless_agree", "moralising", "romanticising")
-# Chosen by `maeum safety cv-replies`, holding out each independent writer (w4, w5) in turn: the
-# lowest threshold keeping their safe replies flagged within 10% pooled (0.95: caught 24% -> 42%,
-# safe flagged 1.9% -> 6.8%; docs/safety.md).
-THRESHOLD = 0.95
+# Chosen holding out each independent writer's replies in turn (w4, w5, w6; docs/safety.md): with
+# one hidden layer (256 units), 0.9 caught 62.8% of their unsafe replies with 7.4% of their safe
+# ones flagged (logistic regression at 0.95: 48.0% / 10.7%).
+THRESHOLD = 0.9
+HIDDEN = 256
 REPLY_FILES = ("reply_checks.tsv", "safety_train/replies/replies.tsv", "safety_train/w4/replies.tsv",
-               "safety_train/w5/replies.tsv")
+               "safety_train/w5/replies.tsv", "safety_train/w6/replies.tsv")
 TRAIN_SPLITS = ("train",)
 _SPLIT = re.compile(r"(?<=[.!?。])\s+|\n+")
 
@@ -102,19 +103,26 @@ class ReplyHead:
 
 
 def train_reply_head(texts: Sequence[str], labels: Sequence[str], *, use_cache: bool = True,
-                     threshold: float = THRESHOLD) -> ReplyHead:
+                     threshold: float = THRESHOLD, config=None) -> ReplyHead:
     from serving.semantic import cached_embeddings, get_encoder, train_or_load_head
 
+    config = config or head_config()
     texts, labels = list(texts), list(labels)
     vectors = cached_embeddings(texts, namespace="safety-replies", use_cache=use_cache)
     flags = ["ok" if label == "ok" else "unsafe" for label in labels]
     flag = train_or_load_head("safety-reply-flag", texts, flags, features=vectors, encoder_name=get_encoder().name,
-                              classes=("ok", "unsafe"), use_cache=use_cache)
+                              classes=("ok", "unsafe"), use_cache=use_cache, config=config)
     unsafe = [i for i, label in enumerate(labels) if label != "ok"]
     kind = train_or_load_head("safety-reply-kind", [texts[i] for i in unsafe], [labels[i] for i in unsafe],
                               features=vectors[unsafe], encoder_name=get_encoder().name,
-                              classes=[c for c in CLASSES if c != "ok"], use_cache=use_cache)
+                              classes=[c for c in CLASSES if c != "ok"], use_cache=use_cache, config=config)
     return ReplyHead(flag, kind, threshold)
+
+
+def head_config(hidden: int = HIDDEN):
+    from serving.semantic.heads import HeadConfig
+
+    return HeadConfig(hidden=hidden, learning_rate=0.002, steps=300) if hidden else HeadConfig()
 
 
 def reply_rows(data_dir: Path) -> list[dict[str, str]]:
@@ -133,16 +141,54 @@ def training_set(data_dir: Path, splits: Sequence[str] = TRAIN_SPLITS) -> tuple[
     return [r["text"] for r in rows] + safe, [r["label"] for r in rows] + ["ok"] * len(safe)
 
 
+# Like the message heads, the trained reply heads ship in data/safety_heads/ under a key of the
+# encoder, the head config and every training row, so the first check loads them instead of
+# training an MLP (minutes on two cores). `maeum safety train-heads` rewrites them.
+def reply_heads_key(texts: Sequence[str], labels: Sequence[str], encoder_name: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps([encoder_name, head_config().__dict__]).encode())
+    for text, label in zip(texts, labels):
+        digest.update(f"\x1e{text}\x1f{label}".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+def shipped_reply_files(folder: Path, key: str) -> tuple[Path, Path]:
+    from serving.safety.semantic import HEADS_FOLDER
+
+    return (folder / HEADS_FOLDER / f"reply-flag-{key}.npz", folder / HEADS_FOLDER / f"reply-kind-{key}.npz")
+
+
+def save_reply_heads(folder: Path) -> list[Path]:
+    """Train the reply heads on `folder`'s data and write them beside the message heads."""
+    from serving.semantic import get_encoder
+
+    texts, labels = training_set(folder)
+    head = train_reply_head(texts, labels)
+    files = shipped_reply_files(folder, reply_heads_key(texts, labels, get_encoder().name))
+    for old in files[0].parent.glob("reply-*.npz"):
+        old.unlink()
+    head.flag.save(files[0])
+    head.kind.save(files[1])
+    return list(files)
+
+
 def _build() -> ReplyHead | None:
     from maeum import paths
-    from serving.semantic import EncoderUnavailable
+    from serving.semantic import EncoderUnavailable, SoftmaxHead, get_encoder
 
     try:
         folder = paths.data_dir()
         if folder is None or not any((folder / name).is_file() for name in REPLY_FILES):
             log.warning("reply_checks.tsv not found; the semantic reply check is off (rules only)")
             return None
-        return train_reply_head(*training_set(folder))
+        texts, labels = training_set(folder)
+        flag_file, kind_file = shipped_reply_files(folder, reply_heads_key(texts, labels, get_encoder().name))
+        if flag_file.is_file() and kind_file.is_file():
+            return ReplyHead(SoftmaxHead.load(flag_file), SoftmaxHead.load(kind_file))
+        log.warning("the shipped reply heads do not match the data; training them now "
+                    "(run `maeum safety train-heads` to ship them)")
+        return train_reply_head(texts, labels)
     except EncoderUnavailable as exc:
         log.warning("%s; the semantic reply check is off (rules only)", exc)
         return None

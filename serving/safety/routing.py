@@ -89,8 +89,14 @@ def rule_route(text: NormalisedText, reasons: list[str]) -> tuple[str, str] | No
     return None
 
 
+# The path head must be fairly sure before it sends a message to a specific text: the general crisis
+# text lists every line (109, 119/112, 1388, 1366), but "call 119 and say what you took" for someone
+# who took nothing ("신변 정리 다 했어요" read as ingestion at 0.76) misreads them.
+MIN_HEAD_PROBABILITY = 0.8
+
+
 def route(text: NormalisedText, reasons: list[str], path_probs: dict[str, float] | None = None,
-          min_head_probability: float = 0.5) -> tuple[str, str]:
+          min_head_probability: float = MIN_HEAD_PROBABILITY) -> tuple[str, str]:
     """(path, why) for a crisis message."""
     if ruled := rule_route(text, reasons):
         return ruled

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from serving.safety import context
 from serving.safety import lexicon
-from serving.safety.lexicon import FAREWELL_HINTS, PLAN_HINT, SIGNALS, STRONG_FAREWELL_HINTS
+from serving.safety.lexicon import EVERYDAY_GOODBYE, FAREWELL_HINTS, PLAN_HINT, SIGNALS, STRONG_FAREWELL_HINTS
 from serving.safety.models import Level, max_level
 from serving.safety.normalize import NormalisedText
 
@@ -64,6 +64,7 @@ def evaluate(text: NormalisedText) -> RuleVerdict:
                     else:
                         _add(verdict.signals, Signal(pattern.code, pattern.level, evidence))
     _combine_farewell(text, verdict)
+    _discount_everyday_goodbye(message, verdict)
     _combine_ambiguous_end(text, verdict)
     _combine_means(verdict)
     own = _own_text(text)
@@ -134,9 +135,24 @@ def _combine_farewell(text: NormalisedText, verdict: RuleVerdict) -> None:
         s.compact for s in text.sentences
         if not context.about_topic(s) and not context.third_person_subject(s)
     )
-    kinds = sorted(kind for kind, regex in FAREWELL_HINTS.items() if regex.search(own_sentences))
+    spans = {kind: [m.span() for m in regex.finditer(own_sentences)] for kind, regex in FAREWELL_HINTS.items()}
+    # "it's all done" does not count on words another hint already used: "짐 다 정리했어" (moving
+    # house) is one hint, giving things away, not also "the end"
+    others = [span for kind, found in spans.items() if kind != "final" for span in found]
+    spans["final"] = [(a, b) for a, b in spans["final"] if not any(a < d and c < b for c, d in others)]
+    kinds = sorted(kind for kind, found in spans.items() if found)
     if len(kinds) >= 3 or (len(kinds) >= 2 and STRONG_FAREWELL_HINTS.intersection(kinds)):
         _add(verdict.signals, Signal("farewell", "crisis", "+".join(kinds)))
+
+
+def _discount_everyday_goodbye(message: str, verdict: RuleVerdict) -> None:
+    """A farewell phrase in a message that closes a working day, a class or a chat room is that goodbye."""
+    if not EVERYDAY_GOODBYE.search(message):
+        return
+    ambiguous = [s for s in verdict.signals if s.code == "farewell" and (s.evidence.startswith("먼저") or "+" in s.evidence)]
+    for signal in ambiguous:
+        verdict.signals.remove(signal)
+        _add(verdict.discounted, Signal(signal.code, signal.level, signal.evidence, "everyday goodbye"))
 
 
 def _combine_ambiguous_end(text: NormalisedText, verdict: RuleVerdict) -> None:

@@ -42,18 +42,35 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。…~\n])\s+|\n+")
 
 @dataclass(frozen=True)
 class SemanticConfig:
-    # Chosen by `maeum safety cv` (held-out writer; docs/safety.md): the highest crisis recall with
-    # pooled false crisis <= 5% that keeps our own set at >= 95% crisis recall.
-    # 0.90 for crisis was tried on the fifth writer (w5, unseen then: crisis recall 55.4% -> 59.6%, false
-    # crisis 3.1% -> 3.9%) but sent our own hard negatives ("엄마가 문 두드리면서 일어나래") to the
-    # crisis reply, so 0.95 stays (docs/safety.md).
-    message_crisis: float = 0.95
-    message_flag: float = 0.96
-    window_crisis: float = 0.95
-    window_flag: float = 0.90
+    # Chosen by writer-grouped cross-validation with the MLP heads (docs/safety.md). At 0.8 held-out
+    # writers' crisis recall was 74.4% (false crisis 5.5%), but the head then sent our own hard
+    # negatives ("오늘이 세일 마지막이니까 사야지", "쥐구멍에 숨고 싶었어") to the crisis reply; 0.9: 65.8% /
+    # 4.4% (logistic regression at the same false-crisis rate: 54%). The check-in threshold keeps
+    # "그 개그 진짜 죽인다", "오늘 힘들었어" free of one.
+    message_crisis: float = 0.9
+    message_flag: float = 0.9
+    window_crisis: float = 0.9
+    window_flag: float = 0.9
     window_turns: int = 3  # previous user messages read with the new one
+    # One hidden layer of 256 ReLU units in every head: held out by writer, crisis recall at the same
+    # false-crisis rate rose from ~54% (logistic regression) to ~75% (docs/safety.md, `maeum safety cv`).
+    hidden: int = 256
+    learning_rate: float = 0.002
     l2: float = 1e-3
-    steps: int = 400
+    steps: int = 300
+    # A rule's crisis from a soft cue only (a farewell phrase, a means word, the lemma fail-safe; not
+    # a stated wish to die or self-harm) becomes a check-in when the message head finds p(crisis)
+    # below this: held-out writers' false crises 6.8% -> 6.0% for 0.1 points of crisis recall (0.05
+    # and 0.1 saved more, but sent "광안대교 위야 밑에 보니까 하나도 안 무섭다" to a check-in).
+    demote_soft_below: float = 0.03
+    # ...and no flag at all when even p(concern or crisis) is below this ("캠핑 가서 번개탄으로 고기
+    # 구웠어"): fewer check-ins on hard negatives, crisis-or-concern unchanged (docs/safety.md).
+    clear_soft_below: float = 0.02
+
+    def head_config(self):
+        from serving.semantic.heads import HeadConfig
+
+        return HeadConfig(l2=self.l2, steps=self.steps, hidden=self.hidden, learning_rate=self.learning_rate)
 
 
 @dataclass(frozen=True)
@@ -204,10 +221,8 @@ def train(examples: Sequence[SafetyExample], config: SemanticConfig | None = Non
           use_cache: bool = True) -> SemanticSafety:
     """Heads trained on `examples` (all of them: the caller leaves out what it will score)."""
     from serving.semantic import cached_embeddings, get_encoder, train_or_load_head
-    from serving.semantic.heads import HeadConfig
-
     config = config or SemanticConfig()
-    head_config = HeadConfig(l2=config.l2, steps=config.steps)
+    head_config = config.head_config()
     encoder = get_encoder()
     texts = [encoder_text(e.text)[:CHUNK_CHARS] for e in examples]
     vectors = cached_embeddings(texts, namespace="safety-train", use_cache=use_cache)
@@ -244,7 +259,8 @@ def data_key(examples: Sequence[SafetyExample], config: SemanticConfig, encoder_
     import json
 
     # only what changes the trained weights: the thresholds can move without retraining
-    trained = {"l2": config.l2, "steps": config.steps, "window_turns": config.window_turns}
+    trained = {"l2": config.l2, "steps": config.steps, "window_turns": config.window_turns, "hidden": config.hidden,
+               "learning_rate": config.learning_rate}
     digest = hashlib.sha256(json.dumps([encoder_name, trained]).encode())
     for e in examples:
         digest.update(json.dumps([e.id, e.text, e.label, e.path, list(e.context)], ensure_ascii=False).encode())
@@ -256,7 +272,7 @@ def save_heads(layer: SemanticSafety, folder, key: str) -> list:
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.npz"):
+    for old in (f for name in _HEAD_NAMES for f in folder.glob(f"{name}-*.npz")):
         old.unlink()
     written = []
     for name in _HEAD_NAMES:
