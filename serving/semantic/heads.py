@@ -229,26 +229,16 @@ def _train_mlp(x: np.ndarray, y: np.ndarray, k: int, config: HeadConfig):
 
 
 def _train(x: np.ndarray, y: np.ndarray, k: int, config: HeadConfig) -> tuple[np.ndarray, np.ndarray]:
+    """Logistic regression from zero: full-batch Adam with L2 in the gradient."""
     n, d = x.shape
     onehot = np.eye(k, dtype=np.float32)[y]
     sample_w = _sample_weights(y, k, config.balanced)
     w = np.zeros((d, k), dtype=np.float32)
     b = np.zeros(k, dtype=np.float32)
-    mw, vw = np.zeros_like(w), np.zeros_like(w)
-    mb, vb = np.zeros_like(b), np.zeros_like(b)
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    for step in range(1, config.steps + 1):
-        p = _softmax(x @ w + b)
-        g = (p - onehot) * sample_w
-        gw = x.T @ g + config.l2 * w
-        gb = g.sum(axis=0)
-        mw = beta1 * mw + (1 - beta1) * gw
-        vw = beta2 * vw + (1 - beta2) * gw * gw
-        mb = beta1 * mb + (1 - beta1) * gb
-        vb = beta2 * vb + (1 - beta2) * gb * gb
-        corr1, corr2 = 1 - beta1 ** step, 1 - beta2 ** step
-        w -= config.learning_rate * (mw / corr1) / (np.sqrt(vw / corr2) + eps)
-        b -= config.learning_rate * (mb / corr1) / (np.sqrt(vb / corr2) + eps)
+    adam = _Adam([w, b], config.learning_rate)
+    for _ in range(config.steps):
+        g = (_softmax(x @ w + b) - onehot) * sample_w
+        adam.step([x.T @ g + config.l2 * w, g.sum(axis=0)])
     return w, b
 
 
