@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -35,6 +36,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _suppress_byte_fallback(model: Path) -> None:
+    """The random tiny model may emit lone byte-fallback tokens (<0xEB> then a syllable), a byte
+    sequence no trained model writes; `transformers serve` decodes with tokenizers' DecodeStream,
+    which then fails mid-stream ("Invalid prefix encountered"), and which tokens come out depends on
+    the machine's float arithmetic. The served copy never generates them (generation_config)."""
+    from transformers import AutoTokenizer, GenerationConfig
+
+    tokenizer = AutoTokenizer.from_pretrained(model)
+    byte_ids = sorted(i for token, i in tokenizer.get_vocab().items() if re.fullmatch(r"<0x[0-9A-F]{2}>", token))
+    assert len(byte_ids) == 256, len(byte_ids)
+    config = GenerationConfig.from_pretrained(model)
+    config.suppress_tokens = byte_ids
+    config.save_pretrained(model)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """(base_url, model id) of `transformers serve` pinned to a copy of the tiny model."""
@@ -43,6 +59,7 @@ def served(tmp_path_factory):
 
     model = tmp_path_factory.mktemp("served") / "tiny-eeve"
     shutil.copytree(tiny_model_dir(), model)
+    _suppress_byte_fallback(model)
     port = _free_port()
     log = (tmp_path_factory.mktemp("serve_log") / "serve.log").open("w")
     cli = Path(sys.executable).with_name("transformers")
