@@ -36,12 +36,14 @@ from serving.acts.rules import compact, rule_act
 from serving.safety.output_check import find_problems
 
 from .base import BaseGenerator, GenerationRequest
-from .offline_acts import act_reply
+from .offline_acts import act_kind, act_reply, news_noun, privacy_kind
+from .offline_backref import back_opener, back_reference
 from .offline_cache import cached_analysis, source_of
 from .offline_compose import (EMPATHY, all_questions, content_words, emotion_key, feeling_candidates,
-                              generic_sentence, is_question, question_candidates, reflect, sentence_parts, topic_of)
-from .offline_openers import (FOLLOW_UPS, INFO, REFERRAL, advice_lines, asks_where_to_get_help, follow_ups, key_phrase,
-                              noun_opener, opening_order)
+                              feeling_reflection, generic_sentence, is_question, question_candidates, sentence_parts,
+                              topic_of)
+from .offline_openers import (FOLLOW_UPS, INFO, INFO_QUESTIONS, REFERRAL, advice_lines, asks_advice,
+                              asks_where_to_get_help, follow_ups, info_answer, key_phrase, noun_opener, opening_order)
 
 logger = logging.getLogger(__name__)
 
@@ -293,36 +295,53 @@ class OfflineGenerator(BaseGenerator):
         avoid = [_normalise(a) for a in request.avoid]
         exact = set(avoid)
         said = _said_sentences(request.avoid)
-        act = request.context.act if request.context else None
-        if act and request.context.safety == "none" and _act_fits_feeling(act, request.emotion, text) \
-                and not asks_where_to_get_help(text):
-            answered = act_reply(act, exact | said, _normalise)
+        users = [m["content"] for m in request.messages if m["role"] == "user"]
+        turn = len(users) - 1
+        back = back_reference(users)  # "아까 말한 그 팀장": the earlier turn's noun phrase
+        act = _refined_act(request.context.act if request.context else None, text)
+        calm = request.context is not None and request.context.safety == "none"
+        if calm and privacy_kind(text):  # "내 얘기 어디 저장돼?" is answered, whatever the feeling
+            answered = act_reply("privacy", exact | said, _normalise, text)
+            if answered:
+                return answered
+        if act and calm and _act_fits_feeling(act, request.emotion, text) and not asks_where_to_get_help(text) \
+                and not (back and act != "good_news"):
+            noun = news_noun(text) if act == "good_news" else None
+            answered = act_reply(act, exact | said, _normalise, text, noun=noun, back=back)
             if answered:
                 return answered
         emotion = request.emotion
-        users = [m["content"] for m in request.messages if m["role"] == "user"]
-        turn = len(users) - 1
         topic = topic_of(text) or (topic_of(users[-2]) if turn else None)
         key = emotion_key(emotion, text)
         fresh = lambda options: [o for o in options if o and _normalise(o) not in said]  # noqa: E731
         feelings = fresh(feeling_candidates(topic, emotion, text))
         openers = [(how, line) for how, line in self._openings(text, key, turn, feelings) if fresh([line])]
+        if back:
+            openers = [("back", back_opener(back, text, key, turn))] + openers
+        asked = info_answer(text) if act == "info" else []
+        if (asked or (act in ("info", "advice") and is_question(text))) and not key and not back:
+            openers = [("none", "")]  # a plain question is answered first, with no feeling read into it
         if not openers:
             empathy = EMPATHY.get(key, EMPATHY[""]) + EMPATHY[""]
             openers = [("empathy", line) for line in fresh(empathy) or [empathy[(turn + len(avoid)) % len(empathy)]]]
         how, head = openers[0]
         # a clause said back or a plain empathy line gets a feeling line; the other openings carry one
-        middle = [f for f in feelings if f != head][:2] if how in ("clause", "empathy") else []
+        middle = [f for f in feelings if f != head][:2] if how in ("feeling_word", "empathy", "back") else []
         # the information line only answers a question: "요양원은 죄책감이 들어서요" asks nothing
         extra = advice_lines(topic, text) if act == "advice" else INFO if act == "info" and is_question(text) else []
         if asks_where_to_get_help(text):  # "진짜 상담받을 수 있는 곳 알려줘", whatever the act head read
             extra = REFERRAL
-        support = self.support(request, avoid)
+        if asked:  # "상담센터는 비용이 얼마나 들어요?": what we know
+            extra = asked
+        support = None if how in ("none", "back") else self.support(request, avoid)
         extras = fresh(extra)[:1] or fresh([support])
         if support and support.rstrip(".!~ ").endswith(("겠어요", "겠네요", "겠죠")) and not extra:
             middle = []  # the support already says the feeling
         fitting = question_candidates(topic, emotion, text)
-        questions = fresh(self._follow_ups(users, turn) + fitting + [q for q in all_questions() if q not in fitting])
+        if how == "none" and act == "info":
+            fitting = INFO_QUESTIONS + fitting
+        follow = [] if back else self._follow_ups(users, turn)  # the back-reference already goes back
+        questions = fresh(follow + fitting + [q for q in all_questions() if q not in fitting])
         questions = questions or question_candidates(None, None, text + str(len(avoid)))
         for question in questions:
             for feeling in middle or [None]:
@@ -336,8 +355,8 @@ class OfflineGenerator(BaseGenerator):
         """(strategy, opening sentence) in this turn's order of strategies (see `offline_openers`)."""
         out: list[tuple[str, str | None]] = []
         for strategy in opening_order(text, turn):
-            if strategy == "clause":
-                out.append((strategy, reflect(text, clause_only=True)))
+            if strategy == "feeling_word":  # the key feeling alone, never the clause around it
+                out.append((strategy, feeling_reflection(text)))
             elif strategy == "noun":
                 phrase = key_phrase(text)
                 out.append((strategy, noun_opener(phrase, key, text, turn) if phrase else None))
@@ -400,7 +419,26 @@ def _classify(text: str) -> str | None:
 
 
 _CALM = (None, "중립", "기쁨")
+_FAREWELL_CUES = re.compile(r"고마|감사|땡큐|잘\s*자|주무|갈게|가볼게|안녕히|다음에|또\s*(올|봐|보|얘기|이야기)|바이|빠이|"
+                            r"여기까지|굿\s*밤|굿나잇|ㅂㅂ|이만|잘게|자러")
+_THANKS = re.compile(r"고마|감사|땡큐")
+_LEAVING = re.compile(r"잘\s*자|주무|갈게|가볼게|안녕히|다음에|또\s*(올|봐|보)|바이|빠이|여기까지|굿\s*밤|굿나잇|ㅂㅂ|이만|잘게|자러")
+_LIGHT_SMALL_TALK = re.compile(r"날씨|비\s*(가|오|와|온)|비오|흐려|우중충")
+
+
+def _refined_act(act: str | None, text: str) -> str | None:
+    """The head's act, made precise where the words decide: thanks is not goodbye ("고마워요 얘기
+    들어줘서"), "좋은 방법 있을까요?" asks for advice, a "farewell" with no word of leaving or
+    thanks is none ("아까 말한 그 팀장 말이야 ..." read as one)."""
+    if act == "farewell":
+        if not _FAREWELL_CUES.search(text):
+            return "venting"
+        return "thanks" if _THANKS.search(text) and not _LEAVING.search(text) else "farewell"
+    if act == "info" and asks_advice(text):
+        return "advice"
+    return act
 _SHORT_GREETING = 8  # characters (no spaces or marks) a greeting the rules did not know may have
+_SHORT_SMALL_TALK = 10  # a small-talk line on no subject we have a bank for gets the stock reply only this short
 
 
 def _act_fits_feeling(act: str, emotion: str | None, text: str = "") -> bool:
@@ -409,6 +447,14 @@ def _act_fits_feeling(act: str, emotion: str | None, text: str = "") -> bool:
     greeting that names distress ("안녕... 오늘 좀 힘든 날이야") with a plain greeting back."""
     if act == "good_news":
         return emotion == "기쁨" and not bad_news(text)
+    if act == "greeting" and act_kind(act, text) in ("first", "long_time") and not distress_words(text):
+        return True  # "안녕하세요 처음 와봤어요": a first visit is greeted as one
     if act == "greeting" and rule_act(text) != "greeting" and len(compact(text)) > _SHORT_GREETING:
         return False  # "좋은 아침이에요! 오늘 면접 보러 가요": the news, not a bare greeting back
+    if act == "small_talk" and _LIGHT_SMALL_TALK.search(text) and not distress_words(text):
+        return True  # "비 오니까 괜히 기분이 축 처지네": the weather's low mood, answered lightly
+    if act == "small_talk" and not act_kind(act, text) and len(compact(text)) > _SHORT_SMALL_TALK:
+        return False  # "강아지를 입양할까 고민 중이에요" is no chat about nothing: it is composed
+    if act in ("thanks", "farewell") and not distress_words(text):
+        return True  # "고마워 좀 풀린다": relief and thanks are no hurting
     return emotion in _CALM and (act == "bot_question" or not distress_words(text))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from serving.acts.news import bad_news
+from serving.acts.news import bad_news, distress_words
 
 # Nouns that carry no one's specifics: feelings, time, body, talk, and the words our own lines use.
 GENERIC_NOUNS: frozenset[str] = frozenset("""
@@ -58,7 +58,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
                "시어머니", "시댁", "가족", "육아", "아이가", "아이를"),
     "friends": ("친구", "단톡", "험담", "따돌", "왕따", "룸메이트"),
     "health": ("건강", "병원", "아파", "아프", "피곤", "밥맛", "검진", "두통"),
-    "grief": ("강아지", "고양이", "무지개다리", "돌아가", "장례", "떠나보"),
+    "grief": ("강아지", "고양이", "햄스터", "무지개다리", "돌아가", "장례", "떠나보", "죽었", "죽어서", "세상을 떠"),
     "lonely": ("외로", "혼자", "쓸쓸"),
     "self": ("한심", "자존감", "자신이 없", "못난", "쓸모", "비교"),
 }
@@ -88,8 +88,9 @@ _HURTING = ("못 ", "안 ", "힘들", "힘드", "싫", "걱정", "무서", "슬�
 
 def emotion_key(emotion: str | None, text: str = "") -> str:
     """The emotion's bank; 기쁨 only when the message carries no sign of hurting (a lexicon slip
-    must never answer "요즘 잠을 못 자요" or "진단을 받았어요" with "정말 기쁜 일이네요!")."""
-    if emotion == "기쁨" and (any(cue in text for cue in _HURTING) or bad_news(text)):
+    must never answer "요즘 잠을 못 자요", "진단을 받았어요" or "잔소리 때문에 스트레스를 받아요"
+    with "정말 기쁜 일이네요!")."""
+    if emotion == "기쁨" and (any(cue in text for cue in _HURTING) or bad_news(text) or distress_words(text)):
         return ""
     return emotion if emotion in _EMOTION_KEYS else ""
 
@@ -112,6 +113,7 @@ FEELINGS: dict[str, list[str]] = {
          "쉽지 않은 시간을 보내고 계시네요."],
 }
 _TIRED_TOPICS = {"sleep", "work", "health"}
+_TIRED_CUES = re.compile(r"피곤|지쳐|지쳤|지친|지치|녹초|기운|야근|힘들|힘드|버티|못\s*자|잠을|일이\s*(너무\s*)?많|혼나|깨졌")
 TIRED = ["몸도 마음도 많이 지치셨겠어요.", "하루하루 버티느라 많이 고단하시겠어요."]
 
 # When no statement could be reflected: an empathy line that names no situation.
@@ -205,7 +207,8 @@ def feeling_candidates(topic: str | None, emotion: str | None, text: str) -> lis
         bank = [line for line in bank if not any(word in line for word in _SHAME_LINES)]
     seed = _stable(text)
     out = [bank[(seed + i) % len(bank)] for i in range(len(bank))]
-    if topic in _TIRED_TOPICS and key in ("", "슬픔", "불안"):
+    # "몸도 마음도 지치셨겠어요" only for tiredness told (a check-up's results are worry, not fatigue)
+    if topic in _TIRED_TOPICS and key in ("", "슬픔", "불안") and (topic == "sleep" or _TIRED_CUES.search(text)):
         out = TIRED + out
     return out
 
@@ -226,6 +229,7 @@ _MAX_REFLECTION = 42
 
 
 _PEOPLE = ("친구", "엄마", "아빠", "부모", "어머니", "아버지", "동생", "언니", "오빠", "누나", "형", "남편", "아내", "아이",
+           "할머니", "할아버지", "이모", "삼촌", "고모", "아들", "딸", "남친", "여친", "손님", "집주인", "기사",
            "상사", "팀장", "사장", "동료", "선배", "후배", "선생", "교수", "사람", "애인", "룸메이트", "시어머니", "가족",
            "강아지", "고양이")
 
@@ -481,6 +485,50 @@ def _reflect(text: str, clause_only: bool) -> str | None:
     return out if len(out) > 4 else None
 
 
+# Feeling predicates worth saying back alone ("서운해요" → "많이 서운하시군요."): Kiwi's forms.
+_FEELING_FORMS = frozenset("""
+서운하 섭섭하 속상하 외롭 쓸쓸하 허전하 슬프 서럽 우울 불안 초조하 떨리 긴장 걱정 무섭 두렵 겁나 답답하 막막하 억울하
+창피 민망하 부끄럽 부담 괴롭 힘들 지치 피곤하 무기력 허무하 귀찮 짜증 열받 울적하 심란하 싱숭생숭하 설레 기쁘 행복하 신나
+""".split())
+_INTENSIFIERS = {"너무", "진짜", "정말", "엄청", "많이", "넘", "완전", "되게", "정말로", "너무나", "매우", "아주", "굉장히"}
+_FEELING_SUBJECTS = {"마음", "기분", "속", "몸", "가슴", "머리"}
+
+
+def feeling_reflection(text: str) -> str | None:
+    """Only the feeling the user named, said back ("나만 뒤처지는 것 같아서 불안해" → "많이
+    불안하시군요."): the key feeling, never the clause around it. None when the last statement
+    ends in no feeling word, is negated, or is someone else's ("엄마가 많이 아파요")."""
+    from serving.kiwi import get_kiwi
+
+    kiwi = get_kiwi()
+    sentences = kiwi.split_into_sents(text, return_tokens=True)
+    for sentence in reversed(sentences):
+        try:
+            words = _statement(kiwi, sentence)
+        except _Unreflectable:
+            return None
+        if words is None:
+            continue
+        pred = words[-1]
+        core = [t for t in pred if t.tag not in ("EF", "EP")]
+        if not any(t.form in _FEELING_FORMS or t.form + "하" in _FEELING_FORMS for t in core) \
+                or any(t.form in ("않", "안", "못") for t in pred):
+            return None
+        before = words[-2] if len(words) > 1 else []
+        if any(t.form in ("안", "못", "덜") for t in before):
+            return None
+        clause = final_clause_words(words)
+        subjects = [prev for w in clause for prev, t in zip(w, w[1:])
+                    if t.tag == "JKS" or (t.tag == "JX" and t.form in ("은", "는", "도"))]
+        if any(p.form not in _FEELING_SUBJECTS and (_person(p.form) or p.tag == "NP") for p in subjects):
+            return None  # "엄마가 아파요": not the user's feeling
+        strong = any(len(w) == 1 and w[0].form in _INTENSIFIERS for w in words[:-1])
+        surface = text[sentence.start:][pred[0].start - sentence.start: pred[-1].start + pred[-1].len - sentence.start]
+        said = reflect(("많이 " if strong else "") + surface)
+        return said if said and len(said) <= 24 else None
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # support sentences
 
@@ -489,6 +537,8 @@ _ANAPHORIC_START = ("그래서", "그럼", "그러면", "그런데", "근데", "
 _BOUND_STARTS = {"정도", "만큼", "때문", "뿐", "대로", "듯", "채", "김"}  # they follow a word, never start
 _POINTING_BACK = {"그렇게", "이렇게", "그때", "미리", "결국", "막상", "아직도", "벌써"}
 _NUMERALS = {"한", "두", "세", "네", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "스무", "몇"}
+# a premise about a situation ("…정도라면"), not a plain -면 ("잠을 못 자면 마음도 쉽게 지쳐요" is generic)
+_CONDITIONAL = {"다면", "라면", "ᆫ다면", "는다면", "이라면"}
 _ALLOWED_NP = {"저", "누구", "무엇", "뭐", "어디", "언제", "여기", "이것"}
 
 
@@ -497,6 +547,9 @@ def sentence_parts(kiwi, answer: str) -> list[tuple[str, frozenset[str], bool]]:
     out = []
     for sent in kiwi.split_into_sents(answer, return_tokens=True):
         s = sent.text.strip()
+        # only a sentence the writer ended and began: Kiwi also splits inside one ("…라는 말에 …")
+        whole = not answer[:sent.start].strip() or answer[:sent.start].rstrip()[-1] in ".!?~…\n"
+        whole = whole and s[-1:] in (".", "!", "?", "~", "…")
         tags = [t.tag for t in sent.tokens]
         ok = (6 <= len(s) <= 60 and not question_tokens(sent.tokens, s) and "NNP" not in tags and "SN" not in tags
               and "SL" not in tags and "NR" not in tags and not any(t.tag == "MM" and t.form in _NUMERALS for t in sent.tokens)
@@ -510,6 +563,8 @@ def sentence_parts(kiwi, answer: str) -> list[tuple[str, frozenset[str], bool]]:
         ok = ok and not any(t.tag == "EP" and t.form in ("었", "았", "였", "ᆻ") and nxt.tag in ("EC", "ETM", "ETN")
                             for t, nxt in zip(sent.tokens, sent.tokens[1:]))  # "잘됐네요", "힘드셨겠어요" stay
         ok = ok and not any(t.form in _POINTING_BACK and t.tag.startswith("MA") for t in sent.tokens)
+        # "몸이 먼저 반응할 정도라면 …": a condition on someone else's situation, told as if the user's
+        ok = ok and not any(t.tag == "EC" and t.form in _CONDITIONAL for t in sent.tokens)
         # a sentence cut out of a longer one ("라는 말에 속상함이 묻어나요.") starts with a particle or ending
         # ("정도로 짧게 …": a dependent noun cannot start one either)
         ok = ok and bool(sent.tokens) and not sent.tokens[0].tag.startswith(("J", "E", "XS", "VCP", "NNB")) \
@@ -517,7 +572,7 @@ def sentence_parts(kiwi, answer: str) -> list[tuple[str, frozenset[str], bool]]:
         # "그 변화", "그 사람": a determiner pointing at something the user never told
         ok = ok and not any(t.tag == "MM" and t.form in ("그", "이", "저") and nxt.tag.startswith("NN")
                             and nxt.form not in _POINTABLE for t, nxt in zip(sent.tokens, sent.tokens[1:]))
-        out.append((s, frozenset(content_words(sent.tokens)), ok))
+        out.append((s, frozenset(content_words(sent.tokens)), ok and whole))
     return out
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import re
 import statistics
 import sys
 import time
@@ -52,12 +53,16 @@ def foreign_nouns(user: str, reply: str) -> list[str]:
 
 def our_lines() -> set[str]:
     """Every sentence our own banks can say (written by us, generic by construction)."""
-    from .offline_acts import ACT_REPLIES
+    from .offline_acts import KINDS
+    from .offline_backref import AGAIN_OPENER, BACK_OPENERS
     from .offline_compose import EMPATHY, FEELINGS, QUESTIONS, TIRED
-    from .offline_openers import ADVICE, ADVICE_KINDS, FOLLOW_UPS, INFO, NOUN_OPENERS, REFERRAL
+    from .offline_openers import (ADVICE, ADVICE_KINDS, FOLLOW_UPS, INFO, INFO_ANSWERS, INFO_QUESTIONS, NOUN_OPENERS,
+                                  REFERRAL)
 
-    banks = [*FEELINGS.values(), *EMPATHY.values(), *QUESTIONS.values(), TIRED, *ACT_REPLIES.values(),
-             *ADVICE.values(), *(lines for _, lines in ADVICE_KINDS.values()), INFO, REFERRAL, *NOUN_OPENERS.values(), FOLLOW_UPS]  # templates: {N} is the user's noun
+    banks = [*FEELINGS.values(), *EMPATHY.values(), *QUESTIONS.values(), TIRED,
+             *(bank for kinds in KINDS.values() for bank in kinds.values()), *ADVICE.values(),
+             *(lines for _, lines in ADVICE_KINDS.values()), INFO, REFERRAL, *(lines for _, lines in INFO_ANSWERS),
+             INFO_QUESTIONS, *NOUN_OPENERS.values(), FOLLOW_UPS, BACK_OPENERS, [AGAIN_OPENER]]  # {N}: the user's noun
     return {line.replace("{N}", "") for bank in banks for line in bank}
 
 
@@ -68,6 +73,63 @@ def invented_nouns(user_texts: list[str], reply: str) -> list[str]:
     ours = set().union(*(nouns(line) for line in our_lines()))
     joined = " ".join(user_texts)
     return sorted(n for n in nouns(reply) - said - GENERIC_NOUNS - ours if n not in joined)
+
+
+# ---------------------------------------------------------------------------------------------
+# what a reader reviews: a clause said back, a broken sentence (bench/composer_review.py, tests)
+
+_SENTENCES = re.compile(r"(?<=[.!?~])\s+|\n+")
+_WEAK_PREDICATES = {"하", "있", "없", "되", "같", "않", "보", "주", "가", "오", "나", "말", "싶", "이", "아니", "많", "좀"}
+_QUOTES = ("'", '"', "‘", "’", "“", "”")
+# Kiwi re-reads a particle at the start of a sentence as a word ("라는" → 라/NNG 는/JX), so the
+# surface is checked too: particles, endings and bound nouns that can only follow a word.
+_BOUND_START = re.compile(r"^(라는|이라는|다는|라고|이라고|다고|는|은|을|를|가|에|에게|에서|한테|도|만|로|으로|와|과|랑|이랑|"
+                          r"의|처럼|보다|까지|부터|고|며|면|서|지만|는데|던|던데|라서|이라서|ᆫ|ㄴ|ㄹ|을까|"
+                          r"정도|만큼|때문에|때문|뿐|대로|듯|채|김에|줄|바)(\s|[,.!?~]|$)")
+REVIEW_MARKERS = {
+    "greeting": ("안녕", "반가", "반갑", "오랜만", "어서 오", "좋은 저녁", "좋은 아침"),
+    "thanks": ("천만", "도움이 됐", "도움이 되었", "다행", "좋았", "기뻐", "기쁘"),
+    "farewell": ("잘 자", "안녕히", "다음에", "또 이야기", "또 얘기", "푹 쉬", "편히 쉬", "조심히", "편안한", "다시 찾아"),
+    "bot_question": ("AI", "마음이에요", "마음이야"),
+    "privacy": ("저장", "기록", "삭제", "지울", "지워", "보이지 않", "볼 수 없", "기억"),
+    "good_news": ("축하", "좋은 소식", "기뻐", "기쁜", "잘됐", "잘 됐"),
+}
+
+
+def _lemmas(text: str, tags) -> set[str]:
+    return {t.form for t in _kiwi().tokenize(text) if t.tag.split("-")[0] in tags}
+
+
+def restates(user: str, first: str) -> bool:
+    """Whether `first` says the user's clause back: one of the user's own predicates (not 하/있/
+    되...) with one of the user's nouns ("시험 떨어졌군요"); a key noun or feeling alone is not."""
+    predicates = _lemmas(user, ("VV", "VA", "XR")) - _WEAK_PREDICATES
+    nouns = _lemmas(user, ("NNG", "NNP"))
+    said = _lemmas(first, ("VV", "VA", "XR", "NNG", "NNP"))
+    return bool(predicates & said) and bool(nouns & said)
+
+
+def fragments(reply: str) -> list[str]:
+    """The sentences of `reply` that are broken: starting with a particle, an ending or a bound
+    noun ("라는 말에 …"), with an odd number of quotation marks, or two sentences spliced."""
+    out = []
+    for sentence in (s.strip() for s in _SENTENCES.split(reply)):
+        if not sentence:
+            continue
+        tokens = [t for t in _kiwi().tokenize(sentence) if not t.tag.startswith(("SF", "SW", "SS", "SE", "SO", "SP"))]
+        if not tokens:
+            continue
+        starts_bound = tokens[0].tag.startswith(("J", "E", "XS", "VCP", "NNB")) or bool(_BOUND_START.match(sentence))
+        quotes = sum(sentence.count(q) for q in _QUOTES) % 2 == 1
+        unquoted = re.sub(r"'[^']*'|\"[^\"]*\"|‘[^’]*’|“[^”]*”", "", sentence)
+        inner = [t for t in _kiwi().tokenize(unquoted) if not t.tag.startswith(("SF", "SW", "SS", "SE", "SO"))]
+        # an ending with more after it than 요 ("어떤가요" is ᆫ가 + 요) and no comma ("안녕하세요, 반가워요"):
+        # two sentences run together
+        inner_end = any(t.tag == "EF" and inner[i + 1].tag != "SP" and any(u.tag != "JX" for u in inner[i + 1:])
+                        for i, t in enumerate(inner[:-1]))
+        if starts_bound or quotes or inner_end:
+            out.append(sentence)
+    return out
 
 
 def on_topic(user: str, reply: str) -> bool:

@@ -1,9 +1,10 @@
 """How an offline reply opens, and the lines it adds for an advice or information request.
 
 Three openings, rotated over a conversation so that no two turns in a row open the same way
-(a reply that always restates the user reads like a parrot):
+(a reply that always restates the user reads like a parrot; the user's clause is never said back
+whole, a third person's event least of all: "상사가 … 말했군요" is an echo, not listening):
 
-- `clause`: the final clause of the user's statement said back (`reflect(clause_only=True)`);
+- `feeling_word`: only the feeling the user named (`feeling_reflection`: "많이 서운하시군요.");
 - `noun`: the key noun phrase the user said, in a line of ours ("상사 일로 화가 많이 나셨군요.");
 - `feeling`: no reflection at all, an emotion line of ours first.
 
@@ -18,7 +19,7 @@ import zlib
 
 from .offline_compose import _REPORTED_EF, GENERIC_NOUNS, TOPICS, _person, _words
 
-OPENINGS = ("clause", "noun", "feeling")
+OPENINGS = ("feeling_word", "noun", "feeling")
 
 # "{N}" is the user's noun phrase; the joining word depends on what it names (see `noun_opener`).
 NOUN_OPENERS: dict[str, list[str]] = {
@@ -82,6 +83,23 @@ def asks_where_to_get_help(text: str) -> bool:
 
 
 INFO = ["정확한 정보는 제가 확실히 말씀드리기 어려워요. 믿을 만한 기관이나 전문가에게 확인해 보시는 게 좋겠어요."]
+# Questions whose answer we do know, by what they ask; checked before INFO and REFERRAL.
+INFO_ANSWERS: tuple[tuple[re.Pattern[str], list[str]], ...] = (
+    (re.compile(r"(상담|센터|치료).{0,12}(비용|얼마|돈|무료|가격|유료)|(비용|얼마|무료|유료).{0,12}(상담|센터)"),
+     ["지역 정신건강복지센터의 상담은 대부분 무료예요. 민간 상담센터는 곳마다 비용이 달라서 미리 문의해 보시는 게 좋아요."]),
+)
+INFO_QUESTIONS = ["혹시 알아보시게 된 이유가 있으세요?", "다른 궁금한 점도 있으세요?"]
+# "불면증에 좋은 방법 있을까요?" asks for advice, though it reads as a question for information
+_ASKS_ADVICE = re.compile(r"(좋은|도움\s*되는|도움이\s*되는)\s*방법|방법\s*(이\s*)?(있|없)|어떻게\s*하면|어떡하면|어떻게\s*해야")
+_MEDICAL = re.compile(r"치료|약|병원|진단|증상|처방")
+
+
+def info_answer(text: str) -> list[str]:
+    return next((lines for pattern, lines in INFO_ANSWERS if pattern.search(text)), [])
+
+
+def asks_advice(text: str) -> bool:
+    return bool(_ASKS_ADVICE.search(text)) and not _MEDICAL.search(text)
 
 # Questions that go back to what the user said earlier ("아까 말한 디자인 공부 얘기 더 해 줄래?").
 FOLLOW_UPS = ["아까 말씀하신 {N} 이야기도 조금 더 들려주실 수 있어요?", "앞에서 이야기하신 {N} 얘기는 지금 어떻게 느껴지세요?",
@@ -89,7 +107,9 @@ FOLLOW_UPS = ["아까 말씀하신 {N} 이야기도 조금 더 들려주실 수 
 
 _NOUN_TAGS = ("NNG", "NNP")
 # times and places of routine: "주말 때문에 서운하시군요" names no cause
-_NOT_KEY = {"주말", "아침", "저녁", "밤", "새벽", "어제", "내일", "모레", "주", "달", "년", "날", "집", "맨날", "평일"}
+_NOT_KEY = {"주말", "아침", "저녁", "밤", "새벽", "어제", "내일", "모레", "주", "달", "년", "날", "집", "맨날", "평일",
+            "아무것", "아무거", "무엇", "뭐", "것", "거", "누구", "처음", "다음", "낮",
+            "얼굴", "머리", "가슴", "눈", "목소리"}  # body words of idioms ("얼굴이 화끈거렸어")  # "아무것 때문에" is no phrase
 _BARE = ("NNG", "NNP", "XSN", "NNB")
 _GRIEF_TOPIC = TOPICS["grief"]
 _TOPIC_WORDS = frozenset(k for keys in TOPICS.values() for k in keys if " " not in k)
