@@ -11,9 +11,7 @@ from __future__ import annotations
 from serving.style.analysis import Tok, analyse, join
 from serving.style.endings import Mood
 from serving.style.predicates import HONORIFIC_EP, find_predicates, honoured_clauses, is_verb
-from serving.style.levels import SpeechLevel
 from serving.style.render import plain_for_honorific
-from serving.style.speech_levels import convert_speech_level
 
 _DROP_PARTICLES = {"JKS", "JKO", "JKC", "JKG"}
 _DROP_JX = {"은", "는", "ᆫ", "요", "이", "가"}
@@ -24,15 +22,17 @@ def clip(sentence: str) -> str:
     toks = analyse(sentence)
     if not toks:
         return sentence
-    if any(t.quoted for t in toks):
-        return convert_speech_level(sentence, SpeechLevel.HAPSYO)  # quoted words are not clipped: formal instead
     preds = find_predicates(toks)
     final = preds[-1] if preds else None
     if final is not None and _greeting(toks, final):
         return sentence[:toks[final.stem].start] + "하십니까" + sentence[toks[final.last].end:].replace("?", "")
     honoured = honoured_clauses(toks)
     out: list[tuple[str, bool]] = []   # (word, whether it leans on the next word)
+    quote_end = _quote_end(toks)
     for a, b in _words(toks):
+        if a < quote_end:  # quoted words and their 라고 are copied as written, in one piece
+            out.append((sentence[toks[a].start:toks[b - 1].end], True))
+            continue
         text = _clip_word(toks, a, b, sentence, final, honoured, preds)
         if not text:
             continue
@@ -50,6 +50,18 @@ def clip(sentence: str) -> str:
         if n < len(out) - 1:
             body += " "
     return body + ("?" if question else ".")
+
+
+def _quote_end(toks: list[Tok]) -> int:
+    """The token after the last quoted one and the quoting particle after it (라고, 라는)."""
+    last = max((i for i, t in enumerate(toks) if t.quoted), default=-1)
+    if last < 0:
+        return 0
+    end = last + 1
+    while end < len(toks) and (toks[end].tag in {"SP", "SS", "SF"} or toks[end].tag == "JKQ"
+                               or (toks[end].start == toks[end - 1].end and not toks[end].tag.startswith("N"))):
+        end += 1
+    return end
 
 
 def _greeting(toks: list[Tok], final) -> bool:
@@ -134,6 +146,8 @@ def _clip_predicate(toks: list[Tok], a: int, pred) -> str:
     stem_morph = (plain, "VV") if plain else stem.morph
     tense = [toks[i].morph for i in pred.tense]
     if stem.tag == "VCP" and not tense:
+        if lead == [("거", "NNB")]:
+            return "것"                            # 아실 거예요 → 아실 것 (거 is spoken)
         return join(lead) if lead else ""          # 고양이예요 → 고양이
     base = lead + [stem_morph] + tense
     if pred.mood is Mood.QUESTION:
