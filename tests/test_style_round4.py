@@ -102,3 +102,38 @@ def test_enfp_and_friend_differ_on_calm_lines(personas):
     engine = RulesEngine()
     differ = sum(engine.rewrite_one(s, enfp) != engine.rewrite_one(s, friend) for s in calm)
     assert differ == len(calm)
+
+
+@pytest.mark.parametrize("source, level, expected", [
+    ("이미 충분히 노력하셨잖아요.", HAGE, "이미 충분히 노력하지 않았는가."),      # the past goes on 않
+    ("이미 충분히 노력하셨잖아요.", HAO, "이미 충분히 노력하지 않았소."),
+    ("이미 충분히 노력하셨잖아요.", HAPSYO, "이미 충분히 노력하지 않으셨습니까."),
+    ("오늘 컨디션은 몇 퍼센트 정도일까요?", HAGE, "오늘 컨디션은 몇 퍼센트 정도인가?"),
+    ("오늘 컨디션은 몇 퍼센트 정도일까요?", HAO, "오늘 컨디션은 몇 퍼센트 정도이오?"),
+    ("발표 때문에 긴장하신 거군요.", HAO, "발표 때문에 긴장한 것이구려."),
+    ("집에 가서 그 노래를 한번 들어 보시겠어요?", HAE, "집에 가서 그 노래를 한번 들어 볼래?"),   # a request
+    ("어떤 점이 제일 어려우시겠어요?", HAE, "어떤 점이 제일 어렵겠어?"),                  # an adjective: a guess
+])
+def test_round4_conjugation(source, level, expected):
+    assert convert_speech_level(source, level) == expected
+
+
+def test_king_says_his_feelings_with_ne(personas):
+    out = RulesEngine().rewrite_one("그 이야기를 들으니 저도 마음이 아파요.", personas.get("king"))
+    assert out.endswith("마음이 아프네.")
+
+
+def test_no_second_opener_before_a_sentence_that_has_one(personas):
+    azae = personas.get("azae")
+    for seed in range(12):
+        out = RulesEngine(seed=seed).rewrite_one("저기요, 그 일은 이제 지나간 일이에요.", azae)
+        assert out.startswith("저기,"), out
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("다 제 책임이라고 생각하실 때가 있으신가요?", "다. 자기. 책임이라고. 생각할 때. 있는가?"),  # the user's thought
+    ("저기요, 오늘은 조금 쉬셨어요?", "저기. 오늘. 조금. 쉬었는가?"),
+    ("잠깐 산책하고 올래요?", "잠깐. 산책하고. 올 것인가?"),
+])
+def test_android_clips_round4(source, expected):
+    assert clip(source) == expected

@@ -9,7 +9,7 @@ advice (-세요) becomes "…기. 권장.", and the speaker is "본 기체".
 from __future__ import annotations
 
 from serving.style.analysis import Tok, analyse, join
-from serving.style.endings import Mood
+from serving.style.endings import Family, Mood
 from serving.style.predicates import HONORIFIC_EP, find_predicates, honoured_clauses, is_verb
 from serving.style.render import plain_for_honorific
 
@@ -124,7 +124,13 @@ def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list
         if morphs and morphs[-1] == ("는", "ETM") and t.morph == ("ᆫ", "ETM"):
             continue
         if t.tag == "NP" and t.form in _PRONOUNS:
-            morphs.append((_PRONOUNS[t.form], "NP"))
+            reported = t.form in {"저", "제", "나", "내"} and _reported_after(toks, b)
+            morphs.append(("자기" if reported else _PRONOUNS[t.form], "NP"))  # 모든 게 제 탓이라고 → 자기 탓이라고
+            continue
+        if t.morph == ("요", "EC") and k > 0 and toks[k - 1].tag == "VCP":
+            continue  # 그게요, → 그게
+        if t.tag == "IC" and len(t.form) > 2 and t.form.endswith("요"):
+            morphs.append((t.form[:-1], "IC"))  # 저기요, → 저기
             continue
         morphs.append(t.morph)
     if not morphs:
@@ -136,6 +142,16 @@ def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list
     if len(morphs) == 1 and morphs[0][1] == "NP":
         return morphs[0][0]
     return join(morphs)
+
+
+def _reported_after(toks: list[Tok], b: int) -> bool:
+    """The next word ends in 라고/다고 (제 탓이라고): the pronoun is in the user's reported thought."""
+    for k in range(b, len(toks)):
+        if k > b and toks[k].start > toks[k - 1].end:
+            break  # past the next word
+        if toks[k].form in {"라고", "다고", "ᆫ다고", "는다고"} and toks[k].tag in {"EC", "JKQ"}:
+            return True
+    return False
 
 
 def _clip_predicate(toks: list[Tok], a: int, pred) -> str:
@@ -150,6 +166,8 @@ def _clip_predicate(toks: list[Tok], a: int, pred) -> str:
             return "것"                            # 아실 거예요 → 아실 것 (거 is spoken)
         return join(lead) if lead else ""          # 고양이예요 → 고양이
     base = lead + [stem_morph] + tense
+    if pred.mood is Mood.QUESTION and pred.family is Family.LLAE:
+        return join(lead + [stem_morph, ("ᆯ", "ETM")]) + " 것인가"  # 이야기할래요? → 이야기할 것인가? (a wish, not a fact)
     if pred.mood is Mood.QUESTION:
         neun = bool(tense) or is_verb(toks, pred.stem) or stem.form in {"있", "없"}
         return join(base + [("는가" if neun else "ᆫ가", "EF")])

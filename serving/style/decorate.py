@@ -194,13 +194,18 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
         if trace is not None and (prefixes or deco.emoji):
             trace.append(("calm", out, f"no interjection or emoji: {calm}"))
         return out
-    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out, original):
+    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out, original) \
+            and not _OPENED.match(out):
         before, out = out, f"{prefix} {out}"
         _note(trace, "interjection", before, out)
     if emoji is not None and emoji_roll < deco.emoji_rate:
         before, out = out, f"{out} {emoji}"
         _note(trace, "emoji", before, out)
     return out
+
+
+# A sentence that already opens with a short word and a comma (그게, 저기, 음,): no second opener.
+_OPENED = re.compile(r"^\s*(그게|저기|음|있잖아|그러니까|그니까|근데|사실)(,|\.\.)\s")
 
 
 def _prefix_fits(prefix: str, sentence: str, original: str | None = None) -> bool:

@@ -185,6 +185,8 @@ class Renderer:
             return join(self.base(False, tense=False) + [("어", "EF")])
         if p.mood is Mood.SUGGESTION:
             return join(self.base(False, tense=False) + [("자", "EF")])
+        if self._polite_request():
+            return join(self.base(False, tense=False) + [("ᆯ래", "EF")])  # 떠올려 보시겠어요? → 떠올려 볼래?
         if p.family in (Family.PLAIN, Family.NA):
             if tail and self.tail_fits(tail):
                 return self._hae_tail(tail, hon)
@@ -310,10 +312,17 @@ class Renderer:
             self.toks[p.stem].form == "보" and before is not None and before.tag == "EC"
             and before.form in {"ᆫ가", "은가", "는가", "나"})
 
+    def _polite_request(self) -> bool:
+        """-(으)시겠어요? on the listener's verb (떠올려 보시겠어요?): a request, not a forecast."""
+        p = self.pred
+        return p.mood is Mood.QUESTION and p.family is Family.PLAIN and p.honorific and not self.keep_hon() \
+            and [self.toks[i].form for i in p.tense] == ["겠"] and is_verb(self.toks, p.stem)
+
     def _future_guess(self) -> bool:
         """-ㄹ 거예요 (가벼워질 거예요): a guess about what will be; 거네 would read as a discovery."""
         p = self.pred
-        return self.is_copula() and self._bound_geo() and p.stem >= 2 and self.toks[p.stem - 2].morph == ("ᆯ", "ETM")
+        return self.is_copula() and self._bound_geo() and p.stem >= 2 and self.toks[p.stem - 2].tag == "ETM" \
+            and self.toks[p.stem - 2].form in {"ᆯ", "을"}
 
     def _feeling(self) -> bool:
         """The speaker's own feeling (궁금해요, 마음이 아파요): not told as a known fact (다네)."""
@@ -394,6 +403,8 @@ class Renderer:
         if p.family is Family.LLAE:
             return self.surface(True if question else hon) + ("겠습니까" if question else "겠습니다")
         if p.family is Family.JANHA:
+            if p.tense:  # 내디디셨잖아요 → 내디디지 않으셨습니까 (the past goes on 않)
+                return self.surface(False, tense=False) + ("지 않으셨습니까" if hon else "지 않았습니까")
             return self.surface(hon) + "지 않습니까"
         if p.family is Family.RETRO:
             return join(self.base(hon) + [("더군요", "EF")])
@@ -439,6 +450,7 @@ class Renderer:
         stem, before = self.toks[p.stem], self.toks[p.stem - 1] if p.stem > 0 else None
         feeling = stem.form in _SPEAKER_FEELINGS or (before is not None and before.form in _SPEAKER_FEELINGS) \
             or self._guess()  # 궁금하네, 알 것 같네
+        feeling = feeling or self._feeling()  # 마음이 아프네, not 아프다네
         return p.family is Family.PLAIN and p.mood is Mood.STATEMENT and not self._performative() and not feeling \
             and not self._wish() and not p.tense \
             and self.toks[p.stem].tag not in {"VCP", "VCN"}  # 일이라네/아니라네: 일세, 아닐세 read better
@@ -455,9 +467,13 @@ class Renderer:
         있지 않소/있지 않은가, 괜찮을 것이오/걸세, 힘들었으니 말이오/말일세); None for the others."""
         p, forms = self.pred, _OLD_FORMS[level]
         key = p.family.value + ("?" if question else "")
+        if p.family is Family.LKKA and question and self.is_copula() and not p.tense:
+            return None  # 몇 점 정도일까요? → 정도인가 / 정도이오 (not 정도이겠는가)
         if p.family in (Family.LGE, Family.LKKA, Family.LLAE):
             return self.surface(hon) + forms.get(key, forms["lge"])
         if p.family is Family.JANHA:
+            if p.tense and self.toks[p.tense[0]].form in {"었", "았", "였"}:  # 내디뎠잖아요 → 내디디지 않았는가
+                return self.surface(hon, tense=False) + forms["janha"].replace("않", "않았", 1).replace("않았은가", "않았는가")
             return self.surface(hon) + forms["janha"]
         if p.family is Family.RETRO:
             return join(self.base(hon) + [(forms["retro"], "EF")])
@@ -494,6 +510,8 @@ class Renderer:
             return attach_formal(eu_stem, "시다")
         hon = self.keep_hon()
         if p.family is Family.NE or p.family is Family.GUN or (p.mood is Mood.QUESTION and self._admiring()):
+            if self.is_copula() and not p.tense and not hon and self._bound_geo():
+                return self._noun_text()[:-1] + "것이구려"  # 불안한 것이구려 (거 is spoken)
             return join(self.base(hon) + [("는구려" if self.takes_neun() else "구려", "EF")])
         old = self._old_family(SpeechLevel.HAO, hon, p.mood is Mood.QUESTION)
         if old is not None:

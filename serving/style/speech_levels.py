@@ -138,6 +138,8 @@ def _word_overrides(toks: list[Tok], level: SpeechLevel, text: str, polite_sourc
             overrides[i] = [(new, "NP")]
         elif tok.tag == "IC" and tok.form in answers:
             overrides[i] = [(answers[tok.form], "IC")]
+        elif tok.tag == "IC" and level in INTIMATE_LEVELS and len(tok.form) > 2 and tok.form.endswith("요"):
+            overrides[i] = [(tok.form[:-1], "IC")]  # 저기요, → 저기,
         elif level in INTIMATE_LEVELS and tok.form == "드리" and tok.tag.startswith(("VX", "VV")) \
                 and not honours_someone:
             prev = toks[i - 1] if i > 0 else None
