@@ -67,7 +67,7 @@ def test_shipped_personas_are_distinct_and_fit_for_counselling():
         assert voice not in seen_voices, f"{persona.id} sounds exactly like another persona"
         seen_voices.add(voice)
     levels = {p.id: p.style.speech_level for p in registry.all()}
-    assert levels["professional"] is SpeechLevel.HAPSYO and levels["android"] is SpeechLevel.HAPSYO
+    assert levels["professional"] is SpeechLevel.HAPSYO and levels["android"] is SpeechLevel.EUM
     assert levels["friend"] is SpeechLevel.HAE and levels["king"] is SpeechLevel.HAGE
     assert levels["seonbi"] is SpeechLevel.HAO
     from serving.style.voice import voice_of

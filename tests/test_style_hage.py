@@ -156,9 +156,10 @@ def test_no_agreement_interjection_before_a_request(personas):
     assert _prefix_fits("허허,", "도울 게 있으면 말해 줘.", "도울 게 있으면 말씀해 주세요.")
 
 
-def test_android_speaks_formally_around_quoted_words():
-    assert clip("\"괜찮아\"라는 말이 듣고 싶으셨군요.").endswith("싶으셨군요.")
-    assert clip("다 제 잘못이에요, 라고 하셨죠.") == "다 제 잘못이에요, 라고 하셨습니다."
+def test_android_keeps_quoted_words_whole_and_clips_the_rest():
+    # android declares 음슴체 (round 4): the quote is copied as written, the rest clipped, no 합쇼체
+    assert clip("\"괜찮아\"라는 말이 듣고 싶으셨군요.") == "\"괜찮아\"라는 말. 듣고 싶었음."
+    assert clip("다 제 잘못이에요, 라고 하셨죠.") == "다 제 잘못이에요, 라고 했음."
 
 
 @pytest.mark.parametrize("source, hae", [

@@ -9,11 +9,9 @@ advice (-세요) becomes "…기. 권장.", and the speaker is "본 기체".
 from __future__ import annotations
 
 from serving.style.analysis import Tok, analyse, join
-from serving.style.endings import Mood
+from serving.style.endings import Family, Mood
 from serving.style.predicates import HONORIFIC_EP, find_predicates, honoured_clauses, is_verb
-from serving.style.levels import SpeechLevel
 from serving.style.render import plain_for_honorific
-from serving.style.speech_levels import convert_speech_level
 
 _DROP_PARTICLES = {"JKS", "JKO", "JKC", "JKG"}
 _DROP_JX = {"은", "는", "ᆫ", "요", "이", "가"}
@@ -24,15 +22,17 @@ def clip(sentence: str) -> str:
     toks = analyse(sentence)
     if not toks:
         return sentence
-    if any(t.quoted for t in toks):
-        return convert_speech_level(sentence, SpeechLevel.HAPSYO)  # quoted words are not clipped: formal instead
     preds = find_predicates(toks)
     final = preds[-1] if preds else None
     if final is not None and _greeting(toks, final):
         return sentence[:toks[final.stem].start] + "하십니까" + sentence[toks[final.last].end:].replace("?", "")
     honoured = honoured_clauses(toks)
     out: list[tuple[str, bool]] = []   # (word, whether it leans on the next word)
+    quote_end = _quote_end(toks)
     for a, b in _words(toks):
+        if a < quote_end:  # quoted words and their 라고 are copied as written, in one piece
+            out.append((sentence[toks[a].start:toks[b - 1].end], True))
+            continue
         text = _clip_word(toks, a, b, sentence, final, honoured, preds)
         if not text:
             continue
@@ -50,6 +50,18 @@ def clip(sentence: str) -> str:
         if n < len(out) - 1:
             body += " "
     return body + ("?" if question else ".")
+
+
+def _quote_end(toks: list[Tok]) -> int:
+    """The token after the last quoted one and the quoting particle after it (라고, 라는)."""
+    last = max((i for i, t in enumerate(toks) if t.quoted), default=-1)
+    if last < 0:
+        return 0
+    end = last + 1
+    while end < len(toks) and (toks[end].tag in {"SP", "SS", "SF"} or toks[end].tag == "JKQ"
+                               or (toks[end].start == toks[end - 1].end and not toks[end].tag.startswith("N"))):
+        end += 1
+    return end
 
 
 def _greeting(toks: list[Tok], final) -> bool:
@@ -112,7 +124,13 @@ def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list
         if morphs and morphs[-1] == ("는", "ETM") and t.morph == ("ᆫ", "ETM"):
             continue
         if t.tag == "NP" and t.form in _PRONOUNS:
-            morphs.append((_PRONOUNS[t.form], "NP"))
+            reported = t.form in {"저", "제", "나", "내"} and _reported_after(toks, b)
+            morphs.append(("자기" if reported else _PRONOUNS[t.form], "NP"))  # 모든 게 제 탓이라고 → 자기 탓이라고
+            continue
+        if t.morph == ("요", "EC") and k > 0 and toks[k - 1].tag == "VCP":
+            continue  # 그게요, → 그게
+        if t.tag == "IC" and len(t.form) > 2 and t.form.endswith("요"):
+            morphs.append((t.form[:-1], "IC"))  # 저기요, → 저기
             continue
         morphs.append(t.morph)
     if not morphs:
@@ -126,6 +144,16 @@ def _clip_word(toks: list[Tok], a: int, b: int, text: str, final, honoured: list
     return join(morphs)
 
 
+def _reported_after(toks: list[Tok], b: int) -> bool:
+    """The next word ends in 라고/다고 (제 탓이라고): the pronoun is in the user's reported thought."""
+    for k in range(b, len(toks)):
+        if k > b and toks[k].start > toks[k - 1].end:
+            break  # past the next word
+        if toks[k].form in {"라고", "다고", "ᆫ다고", "는다고"} and toks[k].tag in {"EC", "JKQ"}:
+            return True
+    return False
+
+
 def _clip_predicate(toks: list[Tok], a: int, pred) -> str:
     lead = [t.morph for t in toks[a:pred.stem] if t.tag not in _DROP_PARTICLES
             and not (t.tag == "JX" and t.form in _DROP_JX)]
@@ -134,8 +162,12 @@ def _clip_predicate(toks: list[Tok], a: int, pred) -> str:
     stem_morph = (plain, "VV") if plain else stem.morph
     tense = [toks[i].morph for i in pred.tense]
     if stem.tag == "VCP" and not tense:
+        if lead == [("거", "NNB")]:
+            return "것"                            # 아실 거예요 → 아실 것 (거 is spoken)
         return join(lead) if lead else ""          # 고양이예요 → 고양이
     base = lead + [stem_morph] + tense
+    if pred.mood is Mood.QUESTION and pred.family is Family.LLAE:
+        return join(lead + [stem_morph, ("ᆯ", "ETM")]) + " 것인가"  # 이야기할래요? → 이야기할 것인가? (a wish, not a fact)
     if pred.mood is Mood.QUESTION:
         neun = bool(tense) or is_verb(toks, pred.stem) or stem.form in {"있", "없"}
         return join(base + [("는가" if neun else "ᆫ가", "EF")])

@@ -32,7 +32,7 @@ _PAIN = ("힘들", "힘드", "힘겨", "슬프", "슬퍼", "슬픔", "슬펐", "
          "속상", "고통", "지치", "지쳐", "지쳤", "막막", "서럽", "서러", "억울", "불면", "공황", "이별", "헤어",
          "걱정", "미안", "후회", "실패", "서운", "섭섭", "답답", "비참", "허무", "공허")
 _RISK = ("죽", "자살", "자해", "해치", "해칠", "해쳐", "사라지고", "없어지고", "끝내고", "위험", "극단", "베고", "목숨",
-         "살고 싶지", "살기 싫", "때리", "폭력", "학대", "상담전화", "1393", "109", "1577", "119", "응급")
+         "살고 싶지", "살기 싫", "살고 싶", "그만 살", "살아 있는 게", "사는 게 의미", "의미가 없", "의미 없", "맞아도", "때리", "폭력", "학대", "상담전화", "1393", "109", "1577", "119", "응급")
 _GRIEF = ("떠나", "떠난", "떠났", "돌아가시", "돌아가셨", "돌아가신", "안 계시", "안 계신", "곁에 없", "세상을 떠", "무지개다리", "잃", "장례", "추모", "그리워",
           "그립", "보고 싶", "보고싶", "빈자리", "사별", "유산")
 _ILLNESS = ("병원", "진단", "수술", "입원", "투병", "암 ", "암이", "치료", "질환", "장애", "편찮", "증상", "통증")
@@ -45,6 +45,9 @@ DISTRESS = _PAIN + _RISK + _GRIEF + _ILLNESS + _SELF_BLAME
 # was said yet) or a painful disclosure (그럼그럼, 저는 제가 한심해요).
 AGREEMENT = ("그럼그럼", "그래그래", "맞아", "맞아요", "그렇지", "암", "암요", "당연하지", "그럼", "옳지", "응", "웅",
              "웅웅", "그치")
+# Slang a persona's words may bring (정말 → 완전, 너무 → 넘, 나도 → 나두): cheerful, so not on
+# a painful line (완전 큰 슬픔 reads as flippant); 엄청, 진짜, 참으로 stay.
+CASUAL_WORDS = ("완전", "넘", "나두", "것두", "그래두", "글구", "젤")
 # Laughter and cheer: playful, so only on light sentences.
 LAUGHTER = ("허허", "하하", "ㅎㅎ", "ㅋㅋ", "헤헤", "호호", "우와", "와")
 CHEERFUL_MARKS = ("!", "~", "♡", "♥")
@@ -90,7 +93,7 @@ def substitute(sentence: str, substitutions: dict[str, str]) -> str:
     out, last = [], 0
     pattern = _substitution_pattern(tuple(sorted(substitutions, key=len, reverse=True)))
     for match in pattern.finditer(sentence):
-        if any(a <= match.start() < b for a, b in quotes):
+        if any(a <= match.start() < b for a, b in quotes) or _thought_quoted(sentence, match):
             continue
         out.append(sentence[last:match.start()])
         out.append(substitutions[match.group(0)])
@@ -100,6 +103,15 @@ def substitute(sentence: str, substitutions: dict[str, str]) -> str:
 
 
 _PATTERNS: dict[tuple[str, ...], re.Pattern] = {}
+_FIRST_PERSON_WORD = re.compile(r"^(나|내|저|제)(는|가|도|를|의|게|한테|에게|와|랑)?$")
+_REPORTED = re.compile(r"^\s*\S*(라고|다고|냐고)")
+
+
+def _thought_quoted(sentence: str, match: re.Match) -> bool:
+    """모든 게 내 탓이라고 느낄 때: "내" is the user's own word, reported; the persona's 짐/소생
+    would make it the speaker's fault."""
+    return _FIRST_PERSON_WORD.match(match.group(0)) is not None and \
+        _REPORTED.match(sentence[match.end():]) is not None
 
 
 def _substitution_pattern(words: tuple[str, ...]) -> re.Pattern:
@@ -164,7 +176,10 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
     style = persona.style
     deco = style.decorations
     calm = calm_needed(sentence, original, context)
-    substituted = substitute(sentence, voice.substitutions if voice else style.substitutions)
+    substitutions = voice.substitutions if voice else style.substitutions
+    if calm is not None:
+        substitutions = {w: v for w, v in substitutions.items() if v not in CASUAL_WORDS}
+    substituted = substitute(sentence, substitutions)
     _note(trace, "substitutions" + (" (yaml + mined words)" if voice and "words" in voice.sources else ""), sentence, substituted)
     out = punctuate(substituted, style, calm=calm is not None, voice=voice)
     _note(trace, "punctuation", substituted, out)
@@ -179,13 +194,18 @@ def decorate(sentence: str, persona: "Persona", rng: random.Random, original: st
         if trace is not None and (prefixes or deco.emoji):
             trace.append(("calm", out, f"no interjection or emoji: {calm}"))
         return out
-    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out, original):
+    if prefix is not None and prefix_roll < prefix_rate and _prefix_fits(prefix, out, original) \
+            and not _OPENED.match(out):
         before, out = out, f"{prefix} {out}"
         _note(trace, "interjection", before, out)
     if emoji is not None and emoji_roll < deco.emoji_rate:
         before, out = out, f"{out} {emoji}"
         _note(trace, "emoji", before, out)
     return out
+
+
+# A sentence that already opens with a short word and a comma (그게, 저기, 음,): no second opener.
+_OPENED = re.compile(r"^\s*(그게|저기|음|있잖아|그러니까|그니까|근데|사실)(,|\.\.)\s")
 
 
 def _prefix_fits(prefix: str, sentence: str, original: str | None = None) -> bool:

@@ -86,6 +86,7 @@ ENDINGS: dict[str, Ending] = {
     "ᆫ데요": Ending(Family.NDE, _HY), "은데요": Ending(Family.NDE, _HY),
     "는데요": Ending(Family.NDE, _HY), "ᆫ데": Ending(Family.NDE, _H),
     "은데": Ending(Family.NDE, _H), "는데": Ending(Family.NDE, _H),
+    "고요": Ending(_P, _HY),  # 다행이고요 / 끝났고요: an afterthought, said as a plain statement
     "거든요": Ending(Family.GEODEUN, _HY), "거든": Ending(Family.GEODEUN, _H),
     "나요": Ending(Family.NA, _HY, Mood.QUESTION), "ᆫ가요": Ending(Family.NA, _HY, Mood.QUESTION),
     "은가요": Ending(Family.NA, _HY, Mood.QUESTION), "는가요": Ending(Family.NA, _HY, Mood.QUESTION),

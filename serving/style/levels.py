@@ -14,6 +14,9 @@ class SpeechLevel(str, Enum):
     HAE = "해체"       # intimate (반말): friends
     HAO = "하오체"     # semi-formal, old-fashioned: 선비 in historical drama
     HAGE = "하게체"    # talking down kindly, old-fashioned: a king to his people (들었네, 쉬어 보게, 힘든가)
+    # Telegraphic -음 speech (음슴체): words cut to their content, each closed with a full stop, the
+    # last predicate a noun form (힘들었겠음. 권장.) or a -는가 question: SmileStyle's android.
+    EUM = "음슴체"
 
     @classmethod
     def parse(cls, value: "str | SpeechLevel") -> "SpeechLevel":
@@ -33,11 +36,11 @@ class SpeechLevel(str, Enum):
 
 # Endings a persona may put on a 해체/하오체 predicate instead of the level's plain one
 # (rendered by serving/style/render.py; 네 and 는가 at 하오체 are the 하게체 of a king).
-STATEMENT_TAILS = ("다니까", "다니깐", "구먼", "다네", "네", "지")
+STATEMENT_TAILS = ("다니까", "다니깐", "구먼", "다네", "네", "지", "다")  # 다: 힘들었겠다, 다행이다 (enfp)
 QUESTION_TAILS = ("는가", "냐니까", "냐니깐")        # 냐니깐: naruto asks insisting (뭐 하냐니깐!)
 # Tails that are a persona's register, not play: they stay on painful sentences (힘들었겠구먼,
 # 힘들었겠네 in 하게체); the insisting 다니까/냐니까 do not.
-REGISTER_TAILS = ("구먼", "다네", "네", "지", "는가")
+REGISTER_TAILS = ("구먼", "다네", "네", "지", "는가", "다")
 TAILS = STATEMENT_TAILS + QUESTION_TAILS
 HAO_TAILS = ("네", "는가")
 # Levels that drop the 시 honouring the listener and use 나/그대 (not 저/당신).
@@ -52,4 +55,6 @@ ALIASES = {
     "반말": SpeechLevel.HAE,
     "hao": SpeechLevel.HAO,
     "hage": SpeechLevel.HAGE,
+    "eum": SpeechLevel.EUM,
+    "clipped": SpeechLevel.EUM,
 }

@@ -48,7 +48,9 @@ class Predicate:
         return self.ending.family
 
 
-_ECHO_ENDINGS = {"다고", "ᆫ다고", "는다고", "라고", "냐고", "니까", "으니까"}
+_ECHO_ENDINGS = {"다고", "ᆫ다고", "는다고", "라고", "냐고", "니까", "으니까",
+                 # 나아 보이시는데요?, 될 텐데요, 다행이고요: the same split, the same end
+                 "는데", "ᆫ데", "은데", "고"}
 
 
 def _is_final_ending(toks: list[Tok], i: int) -> bool:
@@ -89,6 +91,8 @@ def honoured_subject(toks: list[Tok], start: int = 0, end: int | None = None) ->
             continue
         if tok.tag == "XSN" and tok.form == "님":
             return True
+        if tok.morph == ("들", "XSN") and i > 0 and toks[i - 1].morph == ("분", "NNB"):
+            return True  # 많은 분들이 같은 고민을 하세요: they do (a statement), not a request
         if tok.form in HONOURED_NOUNS:
             return True
     return False
@@ -107,6 +111,13 @@ def _nominal_clause_end(toks: list[Tok], i: int) -> bool:
             and toks[i - 2].tag == "ETM" and i + 1 < len(toks) and toks[i + 1].start > tok.end)
 
 
+def _time_since_end(toks: list[Tok], i: int) -> bool:
+    """할머니께서 돌아가신 지 | 얼마나 되셨어요: -ㄴ 지 (time since) closes the clause; what
+    follows is asked of the listener."""
+    tok = toks[i]
+    return tok.morph == ("지", "NNB") and i > 0 and toks[i - 1].tag == "ETM"
+
+
 def honoured_clauses(toks: list[Tok]) -> list[bool]:
     """For each token, whether its clause has an honoured third-person subject: a 시
     there honours that person and stays at every level; a 시 elsewhere is the listener's."""
@@ -115,7 +126,7 @@ def honoured_clauses(toks: list[Tok]) -> list[bool]:
     for i in range(len(toks) + 1):
         boundary = i == len(toks) or (toks[i].tag == "EC" and toks[i].form in CLAUSE_BREAKS
                                       and i + 1 < len(toks) and toks[i + 1].start > toks[i].end) \
-            or _nominal_clause_end(toks, i)
+            or _nominal_clause_end(toks, i) or _time_since_end(toks, i)
         if not boundary:
             continue
         end = min(i + 1, len(toks))
@@ -224,6 +235,8 @@ def _mood(toks: list[Tok], pred: Predicate, clause_start: int) -> Mood:
     if pred.honorific and not honoured_subject(toks, segment, pred.first) and verb_like \
             and not _describes_listener(toks, pred):
         return Mood.IMPERATIVE        # 쉬세요, 걱정하지 마세요, 행복하세요
+    if not pred.honorific and is_verb(toks, pred.stem) and (_with_me(clause) or _deciding_together(toks, pred)):
+        return Mood.SUGGESTION        # 저와 함께 살펴봐요, 한 가지만 해 보기로 해요
     if pred.honorific or not is_verb(toks, pred.stem) or first_person:
         return Mood.STATEMENT
     if _suggestion_cue(clause) and not _has_other_subject(clause) and not _inchoative(toks, pred):
@@ -279,13 +292,25 @@ def _suggestion_cue(clause: list[Tok]) -> bool:
             continue
         if tok.form in {"같이", "함께"} and tok.tag.startswith("MA"):
             return True
-        if tok.morph == ("또", "MAG") and any(t.form in {"다음", "나중"} for t in clause[:i]):
-            return True  # 다음에 또 이야기 나눠요: let's
+        if tok.form in {"또", "더", "다시"} and tok.tag == "MAG" and any(t.form in {"다음", "나중"} for t in clause[:i]):
+            return True  # 다음에 또 이야기 나눠요, 다음 상담 때 더 나눠 봐요: let's
         if tok.form == "우리" and tok.tag == "NP":
             nxt = clause[i + 1] if i + 1 < len(clause) else None
             if nxt is None or nxt.start > tok.end or not nxt.tag.startswith("J"):
                 return True
     return False
+
+
+def _with_me(clause: list[Tok]) -> bool:
+    """저와 함께 / 나랑 같이 + -어요: the speaker and the listener together, an invitation."""
+    return any(a.tag == "NP" and a.form in FIRST_PERSON and b.form in {"와", "과", "랑", "이랑", "하고"}
+               and c.form in {"같이", "함께"} for a, b, c in zip(clause, clause[1:], clause[2:]))
+
+
+def _deciding_together(toks: list[Tok], pred: Predicate) -> bool:
+    """-기로 해요 (이번 주에 한 가지만 해 보기로 해요): agreeing on a plan, let's."""
+    p = pred.stem
+    return toks[p].form == "하" and p >= 2 and toks[p - 1].morph == ("로", "JKB") and toks[p - 2].form == "기"
 
 
 def _question_mark_follows(toks: list[Tok], last: int) -> bool:

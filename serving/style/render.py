@@ -120,6 +120,9 @@ class Renderer:
         p = self.pred
         if p.tense:
             return False
+        before = self.toks[p.stem - 1] if p.stem > 0 else None
+        if self.toks[p.stem].form == "보" and before is not None and before.form in {"ᆫ가", "은가", "는가", "나"}:
+            return False  # 바쁜가 보다 (a guess) conjugates as an adjective: 보다니깐, not 본다니깐
         return is_verb(self.toks, p.stem) or self.toks[p.stem].form in NEUN_STEMS
 
     def noun_ends_in_vowel(self) -> bool:
@@ -176,10 +179,14 @@ class Renderer:
         p, hon = self.pred, self.keep_hon()
         if tail == "구먼" and self.toks[p.stem].tag == "VCN":
             tail = None  # 네 탓이 아니구먼 reads as a discovery, not a reassurance: 아니야
+        if tail == "네" and (self._future_guess() or self.toks[p.stem].tag == "VCN"):
+            tail = None  # 가벼워질 거네, 네 잘못이 아니네: a guess or a reassurance (하게체 걸세/아닐세 is another matter)
         if p.mood is Mood.IMPERATIVE:
             return join(self.base(False, tense=False) + [("어", "EF")])
         if p.mood is Mood.SUGGESTION:
             return join(self.base(False, tense=False) + [("자", "EF")])
+        if self._polite_request():
+            return join(self.base(False, tense=False) + [("ᆯ래", "EF")])  # 떠올려 보시겠어요? → 떠올려 볼래?
         if p.family in (Family.PLAIN, Family.NA):
             if tail and self.tail_fits(tail):
                 return self._hae_tail(tail, hon)
@@ -190,10 +197,12 @@ class Renderer:
             return join(self.base(hon) + [("어", "EF")])
         if tail in _NOTICING_TAILS and p.family in (Family.NE, Family.GUN) and self.tail_fits(tail):
             return self._hae_tail(tail, hon)  # 할로윈이네요 → 할로윈이라니깐, 아쉽네요 → 아쉽구먼
+        if p.family is Family.NDE and self.is_copula() and not p.tense and not hon and self._bound_geo():
+            return self._noun_text()[:-1] + "건데"  # 걱정되는 건데? (거 + 이 + ㄴ데), not 거인데
         form = intimate_form(p.form) if p.ending.level is SpeechLevel.HAEYO else p.form
         if p.family is Family.GUN:
             form = "는구나" if self.takes_neun() else "구나"
-        return join(self.base(hon) + [(form, "EF")])
+        return join(self.base(hon) + [(form, "EF")]).replace("터인데", "텐데")  # 될 텐데
 
     def _hae_tail(self, tail: str, hon: bool, hage: bool = False) -> str:
         """A statement or question ended the persona's way instead of the level's plain
@@ -213,14 +222,16 @@ class Renderer:
             if tail == "는가" and noun.endswith("거") and self._bound_geo():
                 return noun[:-1] + "건가"  # 잘못 이해한 건가, not 거인가
             return noun + {"다니까": i + "라니까", "다니깐": i + "라니깐", "구먼": i + "구먼", "다네": i + "라네",
-                           "네": "일세", "지": i + "지", "는가": "인가"}[tail]
+                           "네": "일세", "지": i + "지", "는가": "인가", "다": i + "다"}[tail]
         if self.toks[p.stem].tag == "VCN" and not p.tense:
             if tail == "네" and not hage:
                 return self.surface(hon) + "네"  # 아니네
             if tail in ("네", "는가"):
                 return join(self.base(hon) + [("ᆯ세" if tail == "네" else "ᆫ가", "EF")])  # 아닐세, 아닌가
             return self.surface(hon) + {"다니까": "라니까", "다니깐": "라니깐", "구먼": "구먼", "다네": "라네",
-                                        "지": "지"}[tail]
+                                        "지": "지", "다": "다"}[tail]
+        if tail == "다":
+            return self.surface(hon) + "다"  # 힘들었겠다, 고맙다 (adjectives and guesses only: tail_fits)
         if tail in ("다니까", "다니깐", "다네"):
             rest = nikka if tail != "다네" else "네"
             if self.takes_neun() and self.toks[p.stem].form not in NEUN_STEMS:
@@ -279,18 +290,52 @@ class Renderer:
             return False  # 탓하지 않았으면 하지 / 하는구먼: a wish is said plainly
         if tail in ("네", "구먼") and self._permission():
             return False  # 울어도 괜찮네/괜찮구먼 reads as a discovery, not a reassurance
+        if tail == "다네" and self._feeling():
+            return False  # 마음이 아프다네: the speaker's feeling is not told as a known fact
+        if tail == "다":
+            p = self.pred
+            stem = self.toks[p.stem]
+            noun = self.toks[p.stem - 1].form if p.stem > 0 else ""
+            # adjectives (고맙다, 궁금하다) and 다행이다; a noun -다 (거다, 고민이다) reads as narration
+            plain_present = not p.tense and stem.tag not in {"VCN"} and (
+                noun == "다행" if self.is_copula() else not self.takes_neun())
+            return mood is Mood.STATEMENT and p.family is Family.PLAIN and not self._permission() and (
+                any(self.toks[i].form == "겠" for i in p.tense) or plain_present)  # 힘들었겠다, 다행이다
         return (tail in STATEMENT_TAILS and mood is Mood.STATEMENT) or (tail in QUESTION_TAILS and mood is Mood.QUESTION)
 
     def _guess(self) -> bool:
-        """-겠- or -ㄹ 것 같다: the speaker guesses."""
+        """-겠-, -ㄹ 것 같다 or -ㄴ가/나 보다 (바쁘신가 봐요): the speaker guesses."""
         p = self.pred
         before = self.toks[p.stem - 1] if p.stem > 0 else None
         return any(self.toks[i].form == "겠" for i in p.tense) or (
-            self.toks[p.stem].form == "같" and before is not None and before.form in {"것", "거"})
+            self.toks[p.stem].form == "같" and before is not None and before.form in {"것", "거"}) or (
+            self.toks[p.stem].form == "보" and before is not None and before.tag == "EC"
+            and before.form in {"ᆫ가", "은가", "는가", "나"})
+
+    def _polite_request(self) -> bool:
+        """-(으)시겠어요? on the listener's verb (떠올려 보시겠어요?): a request, not a forecast."""
+        p = self.pred
+        return p.mood is Mood.QUESTION and p.family is Family.PLAIN and p.honorific and not self.keep_hon() \
+            and [self.toks[i].form for i in p.tense] == ["겠"] and is_verb(self.toks, p.stem)
+
+    def _future_guess(self) -> bool:
+        """-ㄹ 거예요 (가벼워질 거예요): a guess about what will be; 거네 would read as a discovery."""
+        p = self.pred
+        return self.is_copula() and self._bound_geo() and p.stem >= 2 and self.toks[p.stem - 2].tag == "ETM" \
+            and self.toks[p.stem - 2].form in {"ᆯ", "을"}
+
+    def _feeling(self) -> bool:
+        """The speaker's own feeling (궁금해요, 마음이 아파요): not told as a known fact (다네)."""
+        p = self.pred
+        stem = self.toks[p.stem]
+        before = self.toks[p.stem - 1] if p.stem > 0 else None
+        return stem.form in _SPEAKER_FEELINGS or (before is not None and before.form in _SPEAKER_FEELINGS) or (
+            stem.form == "아프" and any(t.form == "마음" for t in self.toks[:p.stem]))
 
     def _admiring(self) -> bool:
         """-ㄴ데요? on an adjective (멋진데요?, 좋은데요?) admires; on a verb it asks (어디 가는데요?)."""
-        return self.pred.family is Family.NDE and not self.takes_neun() and not self.pred.tense
+        return self.pred.family is Family.NDE and not self.takes_neun() and not self.pred.tense \
+            and not self.is_copula()  # 걱정되시는 건데요? asks what it is
 
     def _wish(self) -> bool:
         """-었으면 하다 (쉬었으면 해요): a wish."""
@@ -358,6 +403,8 @@ class Renderer:
         if p.family is Family.LLAE:
             return self.surface(True if question else hon) + ("겠습니까" if question else "겠습니다")
         if p.family is Family.JANHA:
+            if p.tense:  # 내디디셨잖아요 → 내디디지 않으셨습니까 (the past goes on 않)
+                return self.surface(False, tense=False) + ("지 않으셨습니까" if hon else "지 않았습니까")
             return self.surface(hon) + "지 않습니까"
         if p.family is Family.RETRO:
             return join(self.base(hon) + [("더군요", "EF")])
@@ -403,6 +450,7 @@ class Renderer:
         stem, before = self.toks[p.stem], self.toks[p.stem - 1] if p.stem > 0 else None
         feeling = stem.form in _SPEAKER_FEELINGS or (before is not None and before.form in _SPEAKER_FEELINGS) \
             or self._guess()  # 궁금하네, 알 것 같네
+        feeling = feeling or self._feeling()  # 마음이 아프네, not 아프다네
         return p.family is Family.PLAIN and p.mood is Mood.STATEMENT and not self._performative() and not feeling \
             and not self._wish() and not p.tense \
             and self.toks[p.stem].tag not in {"VCP", "VCN"}  # 일이라네/아니라네: 일세, 아닐세 read better
@@ -419,9 +467,13 @@ class Renderer:
         있지 않소/있지 않은가, 괜찮을 것이오/걸세, 힘들었으니 말이오/말일세); None for the others."""
         p, forms = self.pred, _OLD_FORMS[level]
         key = p.family.value + ("?" if question else "")
+        if p.family is Family.LKKA and question and self.is_copula() and not p.tense:
+            return None  # 몇 점 정도일까요? → 정도인가 / 정도이오 (not 정도이겠는가)
         if p.family in (Family.LGE, Family.LKKA, Family.LLAE):
             return self.surface(hon) + forms.get(key, forms["lge"])
         if p.family is Family.JANHA:
+            if p.tense and self.toks[p.tense[0]].form in {"었", "았", "였"}:  # 내디뎠잖아요 → 내디디지 않았는가
+                return self.surface(hon, tense=False) + forms["janha"].replace("않", "않았", 1).replace("않았은가", "않았는가")
             return self.surface(hon) + forms["janha"]
         if p.family is Family.RETRO:
             return join(self.base(hon) + [(forms["retro"], "EF")])
@@ -458,6 +510,8 @@ class Renderer:
             return attach_formal(eu_stem, "시다")
         hon = self.keep_hon()
         if p.family is Family.NE or p.family is Family.GUN or (p.mood is Mood.QUESTION and self._admiring()):
+            if self.is_copula() and not p.tense and not hon and self._bound_geo():
+                return self._noun_text()[:-1] + "것이구려"  # 불안한 것이구려 (거 is spoken)
             return join(self.base(hon) + [("는구려" if self.takes_neun() else "구려", "EF")])
         old = self._old_family(SpeechLevel.HAO, hon, p.mood is Mood.QUESTION)
         if old is not None:

@@ -53,7 +53,7 @@ class RulesEngine:
             if calm_needed(sentence, context=context) is not None and (
                     tail not in REGISTER_TAILS or is_risk(sentence) or (context is not None and context.subdued)):
                 tail = None  # 다니깐 insists; 구먼 and 하게체 네 are register, but never on risk or in care
-            if voice.clipped:
+            if voice.clipped or persona.style.speech_level is SpeechLevel.EUM:
                 styled = clip(sentence)
                 _note(trace, "clipped (android)", sentence, styled)
             else:

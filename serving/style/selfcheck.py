@@ -30,6 +30,7 @@ _ALLOWED = {
     SpeechLevel.HAGE: {SpeechLevel.HAGE, SpeechLevel.HAE, None},   # 네, 는가 read as 해체 endings
     SpeechLevel.HAPSYO: {SpeechLevel.HAPSYO, SpeechLevel.HAEYO, None},
     SpeechLevel.HAEYO: {SpeechLevel.HAEYO, SpeechLevel.HAPSYO, None},
+    SpeechLevel.EUM: {SpeechLevel.HAE, SpeechLevel.HAPSYO, None},   # -는가 questions; 안녕하십니까
 }
 
 

@@ -34,6 +34,8 @@ _PRONOUNS: dict[SpeechLevel, dict[str, str]] = {
     _HS: {"나": "저", "너": "당신"},
 }
 _GENITIVE = {"너": "네", "나": "내", "저": "제"}
+# Nouns after a bare pronoun that say who, not whose: 당신 혼자 → 너 혼자 (not 네 혼자).
+_NOT_OWNED = {"혼자", "스스로", "자신", "자체", "역시", "또한", "말고", "대신", "같은", "만큼"}
 _ANSWERS: dict[SpeechLevel, dict[str, str]] = {
     _H: {"네": "응", "예": "응", "아니요": "아니", "아뇨": "아니"},
     _HO: {"네": "그렇소", "예": "그렇소", "응": "그렇소", "아니요": "아니오", "아뇨": "아니오", "아니": "아니오"},
@@ -54,6 +56,9 @@ def convert_speech_level(sentence: str, level: SpeechLevel | str, tail: str | No
         raise ValueError(f"unknown tail {tail!r}; use one of {TAILS}")
     if not sentence.strip():
         return sentence
+    if level is SpeechLevel.EUM:
+        from serving.style.clip import clip  # clip renders through this module
+        return clip(sentence)
     toks = list(analysed(sentence))  # shared with the self-check and the pain check
     if not toks:
         return sentence
@@ -127,11 +132,14 @@ def _word_overrides(toks: list[Tok], level: SpeechLevel, text: str, polite_sourc
         if tok.tag == "NP" and tok.form in pronouns:
             new = pronouns[tok.form]
             nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if new in _GENITIVE and nxt is not None and nxt.start > tok.end and nxt.tag.startswith("NN"):
+            if new in _GENITIVE and nxt is not None and nxt.start > tok.end and nxt.tag.startswith("NN") \
+                    and nxt.form not in _NOT_OWNED:
                 new = _GENITIVE[new]  # 당신 잘못 → 네 잘못
             overrides[i] = [(new, "NP")]
         elif tok.tag == "IC" and tok.form in answers:
             overrides[i] = [(answers[tok.form], "IC")]
+        elif tok.tag == "IC" and level in INTIMATE_LEVELS and len(tok.form) > 2 and tok.form.endswith("요"):
+            overrides[i] = [(tok.form[:-1], "IC")]  # 저기요, → 저기,
         elif level in INTIMATE_LEVELS and tok.form == "드리" and tok.tag.startswith(("VX", "VV")) \
                 and not honours_someone:
             prev = toks[i - 1] if i > 0 else None
@@ -233,13 +241,18 @@ def keeps_honorific(toks: list[Tok], ep: int) -> bool:
 def _is_polite_yo(toks: list[Tok], i: int, level: SpeechLevel) -> bool:
     """요 as a politeness particle (그래서요, 저는요, 힘들어서요, 정말요?)."""
     tok = toks[i]
-    if tok.tag not in {"JX", "MM", "EF"} or i == 0 or toks[i - 1].end != tok.start:
+    if tok.tag not in {"JX", "MM", "EF", "EC"} or i == 0 or toks[i - 1].end != tok.start:
         return False
     prev = toks[i - 1]
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    if tok.tag == "EC" and not (prev.tag == "VCP" and nxt is not None and nxt.form == ","):
+        return False
+    if tok.tag == "EC" and prev.tag == "VCP" and nxt is not None and nxt.form == ",":
+        return True  # 그게요, … (Kiwi: 그것 + 이 + 요): a word made polite, not a predicate
     if prev.tag in {"EF", "EP"} or prev.tag.startswith("V"):
         return False  # part of a final ending (ᆫ가 + 요): the predicate handles it
     at_end = all(t.tag.startswith(("S", "W_")) for t in toks[i + 1:])
-    if at_end and level is not _H:
+    if at_end and level not in INTIMATE_LEVELS:
         return False  # 힘들어서요 stays polite at the formal levels: there is no 합쇼 form
     return True
 
