@@ -36,7 +36,7 @@ from serving.acts.rules import compact, rule_act
 from serving.safety.output_check import find_problems
 
 from .base import BaseGenerator, GenerationRequest
-from .offline_acts import act_kind, act_reply, news_noun, privacy_kind
+from .offline_acts import THANKS, act_kind, act_reply, news_noun, privacy_kind
 from .offline_backref import back_opener, back_reference
 from .offline_cache import cached_analysis, source_of
 from .offline_compose import (EMPATHY, all_questions, content_words, emotion_key, feeling_candidates,
@@ -419,11 +419,12 @@ def _classify(text: str) -> str | None:
 
 
 _CALM = (None, "중립", "기쁨")
-_FAREWELL_CUES = re.compile(r"고마|감사|땡큐|잘\s*자|주무|갈게|가볼게|안녕히|다음에|또\s*(올|봐|보|얘기|이야기)|바이|빠이|"
-                            r"여기까지|굿\s*밤|굿나잇|ㅂㅂ|이만|잘게|자러")
-_THANKS = re.compile(r"고마|감사|땡큐")
 _LEAVING = re.compile(r"잘\s*자|주무|갈게|가볼게|안녕히|다음에|또\s*(올|봐|보)|바이|빠이|여기까지|굿\s*밤|굿나잇|ㅂㅂ|이만|잘게|자러")
+# a farewell the act head read is one only with a word of leaving or thanks ("또 얘기해요" too)
+_FAREWELL_CUES = re.compile(rf"{THANKS.pattern}|{_LEAVING.pattern}|또\s*(얘기|이야기)")
 _LIGHT_SMALL_TALK = re.compile(r"날씨|비\s*(가|오|와|온)|비오|흐려|우중충")
+_SHORT_GREETING = 8  # characters (no spaces or marks) a greeting the rules did not know may have
+_SHORT_SMALL_TALK = 10  # a small-talk line on no subject we have a bank for gets the stock reply only this short
 
 
 def _refined_act(act: str | None, text: str) -> str | None:
@@ -433,12 +434,10 @@ def _refined_act(act: str | None, text: str) -> str | None:
     if act == "farewell":
         if not _FAREWELL_CUES.search(text):
             return "venting"
-        return "thanks" if _THANKS.search(text) and not _LEAVING.search(text) else "farewell"
+        return "thanks" if THANKS.search(text) and not _LEAVING.search(text) else "farewell"
     if act == "info" and asks_advice(text):
         return "advice"
     return act
-_SHORT_GREETING = 8  # characters (no spaces or marks) a greeting the rules did not know may have
-_SHORT_SMALL_TALK = 10  # a small-talk line on no subject we have a bank for gets the stock reply only this short
 
 
 def _act_fits_feeling(act: str, emotion: str | None, text: str = "") -> bool:

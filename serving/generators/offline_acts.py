@@ -78,12 +78,12 @@ KINDS: dict[str, dict[str, list[str]]] = {
 ACT_REPLIES: dict[str, list[str]] = {act: [line for bank in kinds.values() for line in bank if "{N}" not in line]
                                      for act, kinds in KINDS.items()}
 
+THANKS = re.compile(r"고마|감사|땡큐")  # the words of thanks (a kind of farewell; thanks on its own)
 _FIRST_VISIT = re.compile(r"처음\s*(와|왔|이|뵙|써|사용)")
 _KIND_CUES: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
     "greeting": (("first", _FIRST_VISIT), ("long_time", re.compile(r"오랜만|오래간만")),
                  ("evening", re.compile(r"저녁|밤이에요|굿이브닝")), ("morning", re.compile(r"아침"))),
-    "farewell": (("night", re.compile(r"잘\s*자|주무세요|굿\s*밤|굿나잇|자러|잘게")),
-                 ("thanks", re.compile(r"고마|감사|땡큐"))),
+    "farewell": (("night", re.compile(r"잘\s*자|주무세요|굿\s*밤|굿나잇|자러|잘게")), ("thanks", THANKS)),
     "bot_question": (("credentials", re.compile(r"자격|전문가|의사|면허")),
                      ("human", re.compile(r"사람이\s*(답|하는|야|에요|예요|세요|니|맞|인가)|사람이야|사람이에요|사람\s*맞|진짜\s*사람|인간이")),
                      ("name", re.compile(r"이름")),

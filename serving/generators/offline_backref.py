@@ -52,8 +52,9 @@ def back_reference(users: list[str]) -> str | None:
     pointed = re.search(r"그\s*(친구|사람|분|애)", text)
     if pointed:  # "그 친구가 먼저 연락 왔어": the person named last
         for message in reversed(earlier):
-            names = [n.form for n in _nouns(message) if n.tag == "NNP"]
-            people = [n.form for n in _nouns(message) if _person(n.form) and n.form not in _PERSON_WORDS]
+            nouns = _nouns(message)
+            names = [n.form for n in nouns if n.tag == "NNP"]
+            people = [n.form for n in nouns if _person(n.form) and n.form not in _PERSON_WORDS]
             if names or people:
                 return (names or people)[-1]
         return None
